@@ -1,0 +1,1 @@
+"""Parallax: see how news outlets frame the same event."""

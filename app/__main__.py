@@ -1,0 +1,133 @@
+"""The `parallax` command: ingest, export, serve, run, db upgrade/check."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from app.config import get_settings
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more.")
+def cli(verbose: bool) -> None:
+    """Parallax: see how news outlets frame the same event."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    from app.pipeline import prepare_database
+
+    prepare_database()
+    click.echo("database is at the latest migration")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree."""
+    from app.db.base import get_engine
+    from app.db.migrate import check
+
+    with get_engine().connect() as conn:
+        check(conn)
+    click.echo("no drift between models and migrations")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def ingest(paths: tuple[Path, ...]) -> None:
+    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl)."""
+    from tqdm import tqdm
+
+    from app.db.base import session_scope
+    from app.embed.model import get_embedder
+    from app.ingest.readers import read_paths
+    from app.pipeline import ingest_items, prepare_database
+
+    settings = get_settings()
+    embedder = get_embedder()
+    prepare_database(embedder)
+    counts: Counter[str] = Counter()
+    problems: list[str] = []
+    items = read_paths(list(paths), max_bytes=settings.max_article_bytes)
+    with session_scope() as session, tqdm(unit=" articles", desc="ingest", file=sys.stderr) as bar:
+        for result in ingest_items(session=session, items=items, embedder=embedder, settings=settings):
+            counts[result.status] += 1
+            bar.update(1)
+            if result.status != "ingested":
+                problems.append(str(result))
+    for line in problems:
+        click.echo(line)
+    click.echo(
+        f"{counts['ingested']} ingested, {counts['duplicate']} duplicates, {counts['rejected']} rejected"
+    )
+    if counts["rejected"] and not counts["ingested"] and not counts["duplicate"]:
+        sys.exit(1)
+
+
+@cli.command()
+def seed() -> None:
+    """Load seeds/ through the ingest pipeline when the database holds no articles."""
+    from app.db.base import session_scope
+    from app.embed.model import get_embedder
+    from app.pipeline import prepare_database, seed_if_empty
+
+    prepare_database(get_embedder())
+    with session_scope() as session:
+        results = seed_if_empty(session)
+    for r in results:
+        click.echo(str(r))
+    if not results:
+        click.echo("database already holds articles; seeds not loaded")
+
+
+@cli.command()
+@click.option("--indent", default=2, show_default=True)
+def export(indent: int) -> None:
+    """Print every article with its passages as JSON on stdout."""
+    from app.db.base import session_scope
+    from app.export import export_corpus
+    from app.pipeline import prepare_database
+
+    prepare_database()
+    with session_scope() as session:
+        json.dump(export_corpus(session), sys.stdout, ensure_ascii=False, indent=indent or None)
+    sys.stdout.write("\n")
+
+
+@cli.command()
+@click.option("--host", default=None, help="Default: PARALLAX_HOST (127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Default: PARALLAX_PORT (8000).")
+@click.option("--seed/--no-seed", default=False, help="Load seeds/ first when the database is empty.")
+def serve(host: str | None, port: int | None, seed: bool) -> None:
+    """Migrate, optionally seed, and serve the web app."""
+    import uvicorn
+
+    from app.db.base import session_scope
+    from app.embed.model import get_embedder
+    from app.pipeline import prepare_database, seed_if_empty
+
+    settings = get_settings()
+    embedder = get_embedder()
+    prepare_database(embedder)
+    if seed:
+        with session_scope() as session:
+            for r in seed_if_empty(session):
+                click.echo(str(r))
+    uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+                log_level="info")
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,34 @@
+"""One HNSW index per embedding model: the vector column has no fixed dimension (the model is
+a setting), so each index casts to its model's dimension and covers only that model's rows."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+PREFIX = "ix_passages_embedding_hnsw_"
+
+
+def is_vector_index(name: str | None) -> bool:
+    return bool(name) and name.startswith(PREFIX)
+
+
+def index_name(model_name: str) -> str:
+    return PREFIX + re.sub(r"[^a-z0-9]+", "_", model_name.lower()).strip("_")[:30]
+
+
+def distance_sql(dim: int, param: str = ":query") -> str:
+    """The ORDER BY expression that the model's index serves (cosine distance)."""
+    return f"(passages.embedding::vector({int(dim)})) <=> CAST({param} AS vector({int(dim)}))"
+
+
+def ensure_vector_index(conn: Connection, model_name: str, dim: int) -> None:
+    name = index_name(model_name)
+    literal = model_name.replace("'", "''")
+    conn.execute(
+        text(
+            f"CREATE INDEX IF NOT EXISTS {name} ON passages USING hnsw "
+            f"((embedding::vector({int(dim)})) vector_cosine_ops) WHERE embedding_model = '{literal}'"
+        )
+    )

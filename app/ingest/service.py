@@ -1,0 +1,235 @@
+"""Drafts -> stored articles with embedded passages. Each article is stored in its own
+transaction: an error anywhere leaves nothing of that article."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db.models import Article, Outlet, Passage
+from app.embed.model import Embedder
+from app.ingest.clean import clean, drop_leading_title
+from app.ingest.drafts import ArticleDraft, IngestError, Rejection
+from app.ingest.passages import Span, split_passages
+
+log = logging.getLogger(__name__)
+
+OnStore = Callable[[Session, Article], None]
+
+
+@dataclass
+class PreparedArticle:
+    draft: ArticleDraft
+    clean_text: str
+    title: str | None
+    byline: str | None
+    language: str | None
+    content_hash: str
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def passage_texts(self) -> list[str]:
+        return [self.clean_text[s.start : s.end] for s in self.spans]
+
+
+@dataclass
+class IngestResult:
+    source_name: str
+    status: str  # ingested | duplicate | rejected
+    article_id: int | None = None
+    reason: str | None = None
+    title: str | None = None
+
+    def __str__(self) -> str:
+        if self.status == "ingested":
+            return f"{self.source_name}: ingested as article {self.article_id}"
+        if self.status == "duplicate":
+            return f"{self.source_name}: duplicate of article {self.article_id}"
+        return f"{self.source_name}: rejected: {self.reason}"
+
+
+def content_hash(clean_text: str) -> str:
+    canonical = " ".join(clean_text.casefold().split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def detect_language(text: str) -> str | None:
+    import py3langid
+
+    lang, _score = py3langid.classify(text[:3000])
+    return lang if len(text) >= 40 else None
+
+
+def prepare(draft: ArticleDraft, settings: Settings) -> PreparedArticle:
+    """Clean, check and split one draft. Raises IngestError with the reason it is refused."""
+    body = draft.text or ""
+    if not body.strip():
+        raise IngestError("text is empty" if not body else "text contains only whitespace")
+    cleaned = clean(body, detect_title=draft.title is None and draft.source_format in ("text", "jsonl"))
+    text = drop_leading_title(cleaned.text, draft.title)
+    if len(text) < settings.min_article_chars:
+        raise IngestError(
+            f"text is only {len(text)} characters after cleaning; at least {settings.min_article_chars} needed"
+        )
+    spans = split_passages(text, max_chars=settings.passage_max_chars, min_chars=settings.passage_min_chars)
+    return PreparedArticle(
+        draft=draft,
+        clean_text=text,
+        title=draft.title or cleaned.title,
+        byline=draft.byline or cleaned.byline,
+        language=draft.language or detect_language(text),
+        content_hash=content_hash(text),
+        spans=spans,
+    )
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def get_or_create_outlet(session: Session, name: str | None, url: str | None) -> Outlet | None:
+    """The outlet by name; without a name, the URL's host names it. Unknown stays None."""
+    domain = _domain(url)
+    name = name or domain
+    if not name:
+        return None
+    session.execute(insert(Outlet).values(name=name, domain=domain).on_conflict_do_nothing(index_elements=["name"]))
+    return session.scalars(select(Outlet).where(Outlet.name == name)).one()
+
+
+def find_duplicates(session: Session, hashes: list[str]) -> dict[str, int]:
+    if not hashes:
+        return {}
+    rows = session.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(hashes)))
+    return {h: i for h, i in rows}
+
+
+def store_article(session: Session, prepared: PreparedArticle, vectors, model_name: str) -> Article:
+    draft = prepared.draft
+    article = Article(
+        outlet=get_or_create_outlet(session, draft.outlet, draft.url),
+        title=prepared.title,
+        url=draft.url,
+        byline=prepared.byline,
+        published=draft.published,
+        language=prepared.language,
+        source_format=draft.source_format,
+        source_name=draft.source_name,
+        source_text=draft.raw,
+        clean_text=prepared.clean_text,
+        content_hash=prepared.content_hash,
+    )
+    article.passages = [
+        Passage(
+            position=i,
+            start=span.start,
+            end=span.end,
+            text=prepared.clean_text[span.start : span.end],
+            embedding=vector,
+            embedding_model=model_name,
+        )
+        for i, (span, vector) in enumerate(zip(prepared.spans, vectors, strict=True))
+    ]
+    session.add(article)
+    session.flush()
+    return article
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def ingest_drafts(
+    *,
+    session: Session,
+    items: Iterable[ArticleDraft | Rejection],
+    embedder: Embedder,
+    settings: Settings,
+    on_store: OnStore | None = None,
+    chunk_size: int = 64,
+) -> Iterator[IngestResult]:
+    """Ingest a stream of drafts, embedding the passages of many articles per model call
+    and storing each article in its own transaction. Yields one result per input."""
+    for chunk in _batched(items, chunk_size):
+        results: dict[int, IngestResult] = {}
+        prepared: dict[int, PreparedArticle] = {}
+        for i, item in enumerate(chunk):
+            if isinstance(item, Rejection):
+                results[i] = IngestResult(item.source_name, "rejected", reason=item.reason)
+                continue
+            try:
+                prepared[i] = prepare(item, settings)
+            except IngestError as exc:
+                results[i] = IngestResult(item.source_name, "rejected", reason=str(exc))
+        known = find_duplicates(session, [p.content_hash for p in prepared.values()])
+        session.rollback()  # end the read-only transaction before the model runs
+        to_embed = [i for i, p in prepared.items() if p.content_hash not in known]
+        texts = [t for i in to_embed for t in prepared[i].passage_texts]
+        try:
+            vectors = embedder.embed(texts)
+        except Exception as exc:  # the model failing must not store anything
+            log.exception("embedding failed")
+            for i in to_embed:
+                results[i] = IngestResult(prepared[i].draft.source_name, "rejected", reason=f"embedding failed ({exc})")
+            to_embed, vectors = [], []
+        offset = 0
+        for i in sorted(prepared):
+            p = prepared[i]
+            name = p.draft.source_name
+            if i in results:
+                continue
+            if p.content_hash in known:
+                results[i] = IngestResult(name, "duplicate", article_id=known[p.content_hash], title=p.title)
+                continue
+            count = len(p.spans)
+            own = vectors[offset : offset + count]
+            offset += count
+            results[i] = _store_one(session, p, own, embedder.name, on_store, known)
+        for i in range(len(chunk)):
+            yield results[i]
+
+
+def _store_one(session, prepared, vectors, model_name, on_store, known) -> IngestResult:
+    name = prepared.draft.source_name
+    try:
+        article = store_article(session, prepared, vectors, model_name)
+        if on_store is not None:
+            on_store(session, article)
+        article_id = article.id
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = find_duplicates(session, [prepared.content_hash]).get(prepared.content_hash)
+        session.rollback()
+        if existing is None:
+            raise
+        return IngestResult(name, "duplicate", article_id=existing, title=prepared.title)
+    except Exception as exc:
+        session.rollback()
+        log.exception("storing %s failed", name)
+        return IngestResult(name, "rejected", reason=f"could not be stored ({type(exc).__name__}: {exc})")
+    known[prepared.content_hash] = article_id
+    return IngestResult(name, "ingested", article_id=article_id, title=prepared.title)
+
+
+def ingest_one(*, session: Session, draft: ArticleDraft, embedder: Embedder, settings: Settings,
+               on_store: OnStore | None = None) -> IngestResult:
+    return next(ingest_drafts(session=session, items=[draft], embedder=embedder, settings=settings, on_store=on_store))
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Article)) or 0

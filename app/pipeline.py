@@ -1,0 +1,53 @@
+"""The steps a new article goes through, wired together: ingest -> embed -> cluster.
+The CLI, the web app and the seeds all come in here."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy.orm import Session
+
+from app.config import Settings, get_settings
+from app.db.base import get_engine
+from app.db.migrate import upgrade
+from app.db.vector_index import ensure_vector_index
+from app.embed.model import Embedder, get_embedder
+from app.ingest.drafts import ArticleDraft, Rejection
+from app.ingest.seeds import read_seeds
+from app.ingest.service import IngestResult, count_articles, ingest_drafts
+
+
+def prepare_database(embedder: Embedder | None = None) -> None:
+    """Migrate to head and make sure the current model's vector index exists."""
+    engine = get_engine()
+    with engine.begin() as conn:
+        upgrade(conn)
+    if embedder is not None:
+        with engine.begin() as conn:
+            ensure_vector_index(conn, embedder.name, embedder.dim)
+
+
+def on_store_hook():
+    """What runs inside each article's transaction once it is stored."""
+    return None
+
+
+def ingest_items(
+    *, session: Session, items: Iterable[ArticleDraft | Rejection], embedder: Embedder | None = None,
+    settings: Settings | None = None,
+) -> Iterator[IngestResult]:
+    yield from ingest_drafts(
+        session=session,
+        items=items,
+        embedder=embedder or get_embedder(),
+        settings=settings or get_settings(),
+        on_store=on_store_hook(),
+    )
+
+
+def seed_if_empty(session: Session, settings: Settings | None = None) -> list[IngestResult]:
+    """Load seeds/ through the real pipeline when the database holds no articles."""
+    settings = settings or get_settings()
+    if count_articles(session) > 0:
+        return []
+    return list(ingest_items(session=session, items=read_seeds(settings.seeds_dir, max_bytes=settings.max_article_bytes),
+                             settings=settings))

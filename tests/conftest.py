@@ -1,0 +1,100 @@
+"""Shared fixtures: a real Postgres with pgvector (embedded pgserver, one per xdist worker, or
+PARALLAX_TEST_DATABASE_URL), migrations run once, a savepoint per test, the real model."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from app.config import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("parallax-data")
+
+
+@pytest.fixture(scope="session")
+def database_url(data_dir: Path) -> str:
+    given = os.environ.get("PARALLAX_TEST_DATABASE_URL")
+    if given:
+        return given
+    from app.db.embedded import embedded_url
+
+    return embedded_url(data_dir / "pg")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def settings(database_url: str, data_dir: Path) -> Iterator[Settings]:
+    """Point the whole app at the test database for this session."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DATABASE_URL", database_url)
+    mp.setenv("PARALLAX_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    from app.db import base
+
+    base.get_engine.cache_clear()
+    base._session_factory.cache_clear()
+    yield get_settings()
+    mp.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from app.embed.model import get_embedder
+
+    return get_embedder()
+
+
+@pytest.fixture(scope="session")
+def engine(settings, embedder):
+    from app.db.base import get_engine
+    from app.pipeline import prepare_database
+
+    prepare_database(embedder)
+    return get_engine()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; the code under
+    test may commit and roll back freely (those become savepoints)."""
+    with engine.connect() as conn:
+        trans = conn.begin()
+        s = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield s
+        finally:
+            s.close()
+            trans.rollback()
+
+
+@pytest.fixture
+def fresh_database(database_url: str) -> Iterator[str]:
+    """An empty database on the same server, dropped afterwards."""
+    import uuid
+
+    name = f"parallax_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    tables = ["outlets", "articles", "passages", "stories", "events"]
+    return {t: session.scalar(text(f"SELECT count(*) FROM {t}")) for t in tables}

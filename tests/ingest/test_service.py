@@ -1,0 +1,140 @@
+"""The ingest service against real Postgres and the real model."""
+import pytest
+from sqlalchemy import select
+
+from app.db.models import Article, Outlet, Passage
+from app.ingest.drafts import ArticleDraft, Rejection
+from app.ingest.extract import from_text
+from app.ingest.seeds import read_seeds
+from app.ingest.service import ingest_drafts, ingest_one
+from tests.conftest import SEEDS, row_counts
+
+BODY = (
+    "The city council approved the new transit plan on Monday after a six-hour debate. "
+    "Supporters said the plan would cut commuting times; opponents warned about the cost. "
+    "The mayor is expected to sign the measure later this week."
+)
+
+
+def ingest(session, embedder, settings, items, **kw):
+    return list(ingest_drafts(session=session, items=items, embedder=embedder, settings=settings, **kw))
+
+
+@pytest.fixture
+def seeded(session, embedder, settings):
+    results = ingest(session, embedder, settings, read_seeds(SEEDS, max_bytes=settings.max_article_bytes))
+    assert [r.status for r in results] == ["ingested"] * 3
+    return {r.source_name.split("/")[1][:3]: session.get(Article, r.article_id) for r in results}
+
+
+def test_every_seed_passage_is_an_exact_slice_of_the_clean_text(seeded):
+    for article in seeded.values():
+        assert article.passages, article.source_name
+        for p in article.passages:
+            assert article.clean_text[p.start : p.end] == p.text
+            assert len(p.embedding) == 384 and p.embedding_model == "all-MiniLM-L6-v2"
+        positions = [p.position for p in article.passages]
+        assert positions == list(range(len(positions)))
+
+
+def test_seed_passages_follow_paragraphs(seeded):
+    texts = [p.text for p in seeded["000"].passages]
+    assert len(texts) == 6
+    assert texts[0].startswith("At a recent United Nations Security Council meeting")
+    assert texts[-1].endswith("empty diplomatic gestures.")
+
+
+def test_seed_002_chrome_is_gone_and_its_headline_is_the_title(seeded):
+    article = seeded["002"]
+    assert article.title == "UN mediator stance on Ukraine dialogue and global diplomacy"
+    assert article.outlet.name == "socialbites.ca"
+    for chrome in ("No time to read", "Get a summary", "Previous Article", "Next Article", "Severe Storms",
+                   "Historic Painting"):
+        assert chrome not in article.clean_text
+    assert article.clean_text.startswith("The United Nations Secretary-General has signaled openness")
+
+
+def test_unknown_seed_metadata_stays_unknown(seeded):
+    a0, a1 = seeded["000"], seeded["001"]
+    assert (a0.title, a0.outlet, a0.byline, a0.published, a0.url) == (None, None, None, None, None)
+    assert a0.display_title.startswith("[from the lede] At a recent United Nations")
+    assert a1.byline == "Claire Liu" and "Written by" not in a1.clean_text
+    assert a1.published is None and a1.outlet is None
+
+
+def test_reingesting_the_same_text_reports_the_original_and_stores_nothing(session, embedder, settings):
+    first = ingest_one(session=session, draft=from_text(BODY, source_name="a.txt"), embedder=embedder,
+                       settings=settings)
+    before = row_counts(session)
+    again = ingest(session, embedder, settings, [
+        from_text(BODY, source_name="b.txt"),
+        from_text("  " + BODY.replace(" ", "  ") + "\n\n", source_name="c.txt"),  # same text, other spacing
+    ])
+    assert [(r.status, r.article_id) for r in again] == [("duplicate", first.article_id)] * 2
+    assert str(again[0]) == f"b.txt: duplicate of article {first.article_id}"
+    assert row_counts(session) == before
+
+
+def test_duplicates_inside_one_batch_are_stored_once(session, embedder, settings):
+    results = ingest(session, embedder, settings, [from_text(BODY, source_name=n) for n in ("x", "y")])
+    assert [r.status for r in results] == ["ingested", "duplicate"]
+    assert results[1].article_id == results[0].article_id
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "text is empty"),
+        ("   \n\t  ", "text contains only whitespace"),
+        ("Too short to be an article.", "text is only 27 characters after cleaning; at least 200 needed"),
+    ],
+)
+def test_bad_text_is_rejected_with_a_reason_and_nothing_stored(session, embedder, settings, text, reason):
+    before = row_counts(session)
+    (result,) = ingest(session, embedder, settings, [from_text(text, source_name="bad.txt")])
+    assert (result.status, result.reason) == ("rejected", reason)
+    assert str(result) == f"bad.txt: rejected: {reason}"
+    assert row_counts(session) == before
+
+
+def test_a_bad_item_does_not_stop_the_batch(session, embedder, settings):
+    results = ingest(session, embedder, settings, [
+        Rejection("broken.jsonl:2", "malformed JSON (Expecting value at column 1)"),
+        from_text(BODY + " Extra.", source_name="good.txt"),
+    ])
+    assert [r.status for r in results] == ["rejected", "ingested"]
+
+
+def test_embedder_failure_leaves_no_rows(session, embedder, settings):
+    class Broken:
+        name = embedder.name
+
+        def embed(self, texts):
+            raise RuntimeError("model crashed")
+
+    before = row_counts(session)
+    (result,) = ingest(session, Broken(), settings, [from_text(BODY, source_name="a.txt")])
+    assert result.status == "rejected" and "model crashed" in result.reason
+    assert row_counts(session) == before
+
+
+def test_failure_after_passages_are_written_rolls_back_the_whole_article(session, embedder, settings):
+    def explode(session_, article):
+        assert session_.scalar(select(Passage.id).where(Passage.article_id == article.id).limit(1))
+        raise RuntimeError("clustering blew up")
+
+    before = row_counts(session)
+    results = ingest(session, embedder, settings, [
+        from_text(BODY, source_name="a.txt", outlet="Daily Planet"),
+    ], on_store=explode)
+    assert results[0].status == "rejected" and "clustering blew up" in results[0].reason
+    assert row_counts(session) == before
+    assert session.scalar(select(Outlet).where(Outlet.name == "Daily Planet")) is None
+
+
+def test_outlet_comes_from_the_url_host_when_not_named(session, embedder, settings):
+    draft = ArticleDraft(source_name="u", source_format="text", raw=BODY, text=BODY,
+                         url="https://www.example.org/news/1")
+    result = ingest_one(session=session, draft=draft, embedder=embedder, settings=settings)
+    article = session.get(Article, result.article_id)
+    assert (article.outlet.name, article.outlet.domain) == ("example.org", "example.org")

@@ -1,0 +1,75 @@
+"""No Docker engine runs here, so the Dockerfile and compose file are checked by reading them."""
+import re
+import shlex
+import tomllib
+
+import yaml
+from click.testing import CliRunner
+
+from app.__main__ import cli
+from tests.conftest import ROOT
+
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _instructions() -> list[tuple[str, str]]:
+    text = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+            for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _parallax_commands_exist(argv: list[str]) -> None:
+    assert argv[0] == "parallax", argv
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    result = CliRunner().invoke(cli, [*argv[1:], "--help"] if args else ["--help"])
+    assert result.exit_code == 0, f"{argv}: {result.output}"
+
+
+def test_dockerfile_is_multi_stage_cpu_only_and_non_root():
+    instructions = _instructions()
+    froms = [arg for op, arg in instructions if op == "FROM"]
+    assert len(froms) >= 2 and all("slim" in f for f in froms)
+    runs = " ".join(arg for op, arg in instructions if op == "RUN")
+    assert "download.pytorch.org/whl/cpu" in runs and "torch==2.13.0" in runs
+    users = [arg for op, arg in instructions if op == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    assert any(op == "HEALTHCHECK" and "/healthz" in arg for op, arg in instructions)
+
+
+def test_dockerfile_copies_what_the_app_reads_at_run_time():
+    copied = " ".join(arg for op, arg in _instructions() if op == "COPY")
+    for path in ("app", "migrations", "templates", "static", "seeds", "alembic.ini", "pyproject.toml",
+                 "requirements.lock"):
+        assert path in copied
+        assert (ROOT / path).exists()
+
+
+def test_dockerfile_command_exists():
+    (cmd,) = [arg for op, arg in _instructions() if op == "CMD"]
+    _parallax_commands_exist(yaml.safe_load(cmd))
+
+
+def test_compose_runs_postgres_with_pgvector_then_migrations_then_the_app():
+    services = COMPOSE["services"]
+    assert services["db"]["image"].startswith("pgvector/pgvector:")
+    assert "pgdata" in COMPOSE["volumes"]
+    assert any(v.startswith("pgdata:") for v in services["db"]["volumes"])
+    assert "healthcheck" in services["db"] and "healthcheck" in services["web"]
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in ("migrate", "web"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert "@db:5432/" in services[name]["environment"]["DATABASE_URL"]
+
+
+def test_every_compose_command_exists_in_the_project():
+    for service in COMPOSE["services"].values():
+        if "command" in service:
+            argv = service["command"] if isinstance(service["command"], list) else shlex.split(service["command"])
+            _parallax_commands_exist(argv)
+
+
+def test_console_script_is_declared():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["parallax"] == "app.__main__:cli"
