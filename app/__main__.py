@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -93,6 +94,24 @@ def seed() -> None:
 
 
 @cli.command()
+def recluster() -> None:
+    """Recompute every story and event from the stored vectors; ids stay where groups stay."""
+    from app.cluster.service import NothingToCluster
+    from app.cluster.service import recluster as run_recluster
+    from app.db.base import session_scope
+    from app.pipeline import prepare_database
+
+    prepare_database()
+    with session_scope() as session:
+        try:
+            summary = run_recluster(session)
+        except NothingToCluster as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+    click.echo(str(summary))
+
+
+@cli.command()
 @click.option("--indent", default=2, show_default=True)
 def export(indent: int) -> None:
     """Print every article with its passages as JSON on stdout."""
@@ -125,6 +144,9 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
         with session_scope() as session:
             for r in seed_if_empty(session):
                 click.echo(str(r))
+    # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turning that into a normal
+    # exit lets atexit stop the embedded Postgres instead of leaving it running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 log_level="info")
 

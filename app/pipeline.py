@@ -27,8 +27,9 @@ def prepare_database(embedder: Embedder | None = None) -> None:
 
 
 def on_store_hook():
-    """What runs inside each article's transaction once it is stored."""
-    return None
+    """What runs inside each article's transaction once it is stored: joining a story and its
+    events, so an article is never stored without its grouping."""
+    return None  # TODO(cluster): assign_article once app/cluster/events.py lands
 
 
 def ingest_items(

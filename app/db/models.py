@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base
@@ -62,6 +64,8 @@ class Article(Base):
     source_text: Mapped[str] = mapped_column(Text)
     clean_text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # What clustering needs of the article (entities, numbers, dates...), computed once at ingest.
+    features: Mapped[dict | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     outlet: Mapped[Outlet | None] = relationship(back_populates="articles")
@@ -95,7 +99,10 @@ class Event(Base):
 
 class Passage(Base):
     __tablename__ = "passages"
-    __table_args__ = (UniqueConstraint("article_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        Index("ix_passages_search", "search", postgresql_using="gin"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
@@ -107,6 +114,10 @@ class Passage(Base):
     embedding: Mapped[list[float] | None] = mapped_column(Vector())
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    # Full-text search over passages (English stemming), kept by Postgres itself.
+    search: Mapped[str] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('english', text)", persisted=True), deferred=True
+    )
 
     article: Mapped[Article] = relationship(back_populates="passages")
     event: Mapped[Event | None] = relationship(back_populates="passages")

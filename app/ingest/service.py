@@ -211,6 +211,7 @@ def _store_one(session, prepared, vectors, model_name, on_store, known) -> Inges
             on_store(session, article)
         article_id = article.id
         session.commit()
+        session.expunge_all()  # a long batch must not keep every article in memory
     except IntegrityError:
         session.rollback()
         existing = find_duplicates(session, [prepared.content_hash]).get(prepared.content_hash)

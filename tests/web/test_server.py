@@ -10,7 +10,9 @@ pytestmark = pytest.mark.slow
 
 def test_a_fresh_server_loads_the_seeds_and_lists_them(tmp_path):
     with running_server(cli_env(tmp_path / "data"), "--seed") as base:
-        page = httpx.get(base + "/", follow_redirects=True, timeout=10)
+        page = httpx.get(base + "/articles", follow_redirects=True, timeout=10)
+    # Stopping the server (SIGTERM) stops the embedded Postgres it started.
+    assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()
     assert page.status_code == 200
     soup = BeautifulSoup(page.text, "html.parser")
     items = soup.select("li.article")
