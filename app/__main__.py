@@ -121,7 +121,10 @@ def export(indent: int) -> None:
 
     prepare_database()
     with session_scope() as session:
-        json.dump(export_corpus(session), sys.stdout, ensure_ascii=False, indent=indent or None)
+        corpus = export_corpus(session)
+    if not corpus["articles"]:
+        click.echo("note: the database holds no articles", err=True)
+    json.dump(corpus, sys.stdout, ensure_ascii=False, indent=indent or None)
     sys.stdout.write("\n")
 
 

@@ -44,3 +44,15 @@ def test_ingest_of_nothing_but_bad_input_fails(tmp_path):
     result = run_cli("ingest", str(tmp_path / "nope.txt"), env=env)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == f"{tmp_path}/nope.txt: rejected: no such file or folder"
+
+
+def test_recluster_and_export_of_an_empty_database_say_so(tmp_path):
+    env = cli_env(tmp_path / "data")
+    result = run_cli("recluster", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: nothing to recluster: the database holds no articles"
+    assert "Traceback" not in result.stderr
+    export = run_cli("export", env=env)
+    assert export.returncode == 0
+    assert json.loads(export.stdout) == {"articles": [], "stories": [], "events": []}
+    assert "the database holds no articles" in export.stderr

@@ -1,35 +1,40 @@
-from fastapi import APIRouter, HTTPException, Request
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from fastapi import APIRouter, HTTPException, Query, Request
 
-from app.db.models import Article
+from app.browse.articles import get_article_detail, list_outlets
+from app.web.contexts import ArticleContext, ArticleListContext, OutletContext, OutletListContext
 from app.web.deps import SessionDep
+from app.web.permalinks import canonical, ref_id
 from app.web.templating import render
 
-router = APIRouter()
-
-PAGE_SIZE = 50
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/articles", name="list_articles")
-def list_articles(request: Request, session: SessionDep, page: int = 1):
-    page = max(page, 1)
-    stmt = select(Article).options(selectinload(Article.outlet)).order_by(
-        Article.published.desc().nulls_last(), Article.id.desc()
-    )
-    total = session.scalar(select(func.count()).select_from(Article)) or 0
-    articles = session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render(request, "articles/index.html",
-                  {"articles": articles, "total": total, "page": page, "pages": pages}, block="article_list")
+def list_articles(request: Request, session: SessionDep, page: int = Query(1, ge=1)):
+    ctx = ArticleListContext.build(session=session, page=page)
+    return render(request, "articles/index.html", {"ctx": ctx}, block="article_list")
 
 
-@router.get("/articles/{article_id}", name="show_article")
-def show_article(request: Request, session: SessionDep, article_id: int):
-    article = session.scalars(
-        select(Article).where(Article.id == article_id).options(
-            selectinload(Article.outlet), selectinload(Article.passages))
-    ).one_or_none()
-    if article is None:
+@router.get("/articles/{ref}", name="show_article")
+def show_article(request: Request, session: SessionDep, ref: str):
+    article_id = ref_id(ref, "article")
+    detail = get_article_detail(session=session, article_id=article_id)
+    if detail is None:
         raise HTTPException(404, f"There is no article {article_id}.")
-    return render(request, "articles/detail.html", {"article": article})
+    return canonical(request, detail.article.path) or render(
+        request, "articles/detail.html", {"ctx": ArticleContext(detail=detail)})
+
+
+@router.get("/outlets", name="list_outlets")
+def show_outlets(request: Request, session: SessionDep):
+    return render(request, "outlets/index.html", {"ctx": OutletListContext(outlets=list_outlets(session=session))})
+
+
+@router.get("/outlets/{ref}", name="show_outlet")
+def show_outlet(request: Request, session: SessionDep, ref: str, page: int = Query(1, ge=1)):
+    outlet_id = ref_id(ref, "outlet")
+    ctx = OutletContext.build(session=session, outlet_id=outlet_id, page=page)
+    if ctx is None:
+        raise HTTPException(404, f"There is no outlet {outlet_id}.")
+    return canonical(request, ctx.detail.outlet.path) or render(
+        request, "outlets/detail.html", {"ctx": ctx}, block="outlet_articles")

@@ -1,0 +1,120 @@
+"""The story page (coverage grid, events side by side) and the event page (one column per outlet).
+Both load a story's articles and passages in a fixed number of queries, whatever its size."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
+
+from app.browse.views import (
+    ArticleRef,
+    EventComparison,
+    EventRef,
+    OutletColumn,
+    OutletRef,
+    PassageView,
+    StoryOverview,
+    StoryRef,
+)
+from app.db.models import Article, Event, Passage, Story
+
+
+def column_key(article: Article) -> str:
+    return f"outlet-{article.outlet_id}" if article.outlet_id is not None else f"article-{article.id}"
+
+
+def _passages(session: Session, story_id: int, event_id: int | None = None) -> list[Passage]:
+    """The story's passages (and, for an event page, the event's even from outside the story)."""
+    where = Article.story_id == story_id
+    if event_id is not None:
+        where = or_(where, Passage.event_id == event_id)
+    stmt = (
+        select(Passage)
+        .join(Passage.article)
+        .where(where)
+        .options(defer(Passage.embedding), joinedload(Passage.article).joinedload(Article.outlet))
+        .order_by(Article.published.asc().nulls_last(), Article.id, Passage.position)
+    )
+    return list(session.scalars(stmt))
+
+
+def _story_articles(session: Session, story_id: int) -> list[Article]:
+    stmt = (
+        select(Article)
+        .where(Article.story_id == story_id)
+        .options(defer(Article.source_text), defer(Article.features), joinedload(Article.outlet))
+        .order_by(Article.published.asc().nulls_last(), Article.id)
+    )
+    return list(session.scalars(stmt))
+
+
+class _Columns:
+    """Groups articles and passages into outlet columns, in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, OutletColumn] = {}
+        self._article_ids: dict[str, set[int]] = defaultdict(set)
+
+    def column(self, article: Article) -> OutletColumn:
+        key = column_key(article)
+        col = self.columns.get(key)
+        if col is None:
+            col = self.columns[key] = OutletColumn(key=key, outlet=OutletRef.of(article.outlet), articles=[])
+        if article.id not in self._article_ids[key]:
+            self._article_ids[key].add(article.id)
+            col.articles.append(ArticleRef.of(article))
+        return col
+
+
+def _only_here(articles: list[Article], passages: list[Passage]) -> _Columns:
+    grouped = _Columns()
+    for article in articles:
+        grouped.column(article)
+    for p in passages:
+        if p.event_id is None and p.article.story_id is not None:
+            grouped.column(p.article).only_here.append(PassageView.of(p))
+    return grouped
+
+
+def _comparison(event: Event, story: StoryRef, passages: list[Passage], story_columns: _Columns,
+                with_only_here: bool) -> EventComparison:
+    reported = _Columns()
+    for p in passages:
+        if p.event_id == event.id:
+            reported.column(p.article).passages.append(PassageView.of(p))
+    columns = list(reported.columns.values())
+    if with_only_here:
+        for col in columns:
+            source = story_columns.columns.get(col.key)
+            col.only_here = source.only_here if source else []
+    missing = [
+        OutletColumn(key=c.key, outlet=c.outlet, articles=c.articles)
+        for key, c in story_columns.columns.items()
+        if key not in reported.columns
+    ]
+    return EventComparison(event=EventRef.of(event), story=story, columns=columns, missing=missing)
+
+
+def get_event_comparison(*, session: Session, event_id: int) -> EventComparison | None:
+    event = session.scalars(select(Event).where(Event.id == event_id).options(joinedload(Event.story))).one_or_none()
+    if event is None:
+        return None
+    passages = _passages(session, event.story_id, event.id)
+    articles = _story_articles(session, event.story_id)
+    return _comparison(event, StoryRef.of(event.story), passages, _only_here(articles, passages), True)
+
+
+def get_story_overview(*, session: Session, story_id: int) -> StoryOverview | None:
+    story = session.scalars(
+        select(Story).where(Story.id == story_id).options(selectinload(Story.events))
+    ).one_or_none()
+    if story is None:
+        return None
+    passages = _passages(session, story.id)
+    articles = _story_articles(session, story.id)
+    story_columns = _only_here(articles, passages)
+    ref = StoryRef.of(story)
+    events = [_comparison(e, ref, passages, story_columns, False) for e in story.events]
+    events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
+    return StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)

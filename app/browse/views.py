@@ -1,0 +1,224 @@
+"""What the pages and the API show, as plain Pydantic models built from the database up front.
+They double as API response models and as the JSON a snapshot stores (model_dump / model_validate)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from pydantic import BaseModel, computed_field
+
+from app.browse.slugs import article_path, event_path, outlet_path, story_path
+from app.db.models import Article, Event, Outlet, Passage, Story
+
+LEDE_MARK = "[from the lede] "
+
+
+class OutletRef(BaseModel):
+    id: int | None  # None: the outlet is unknown
+    name: str | None
+
+    @computed_field
+    @property
+    def path(self) -> str | None:
+        return outlet_path(self.id, self.name or "") if self.id is not None else None
+
+    @classmethod
+    def of(cls, outlet: Outlet | None) -> OutletRef:
+        return cls(id=outlet.id, name=outlet.name) if outlet else cls(id=None, name=None)
+
+
+class ArticleRef(BaseModel):
+    id: int
+    title: str | None  # None: the article has no title of its own
+    display_title: str  # the title, or words of the lede clearly marked "[from the lede]"
+    outlet: OutletRef
+    url: str | None
+    published: date | None
+    byline: str | None
+    story_id: int | None
+
+    @computed_field
+    @property
+    def path(self) -> str:
+        return article_path(self.id, self.title or self.display_title.removeprefix(LEDE_MARK))
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(id=article.id, title=article.title, display_title=article.display_title,
+                   outlet=OutletRef.of(article.outlet), url=article.url, published=article.published,
+                   byline=article.byline, story_id=article.story_id)
+
+
+class PassageView(BaseModel):
+    id: int
+    article_id: int
+    position: int
+    text: str
+    event_id: int | None
+    embedding_model: str | None
+
+    @classmethod
+    def of(cls, passage: Passage) -> PassageView:
+        return cls(id=passage.id, article_id=passage.article_id, position=passage.position, text=passage.text,
+                   event_id=passage.event_id, embedding_model=passage.embedding_model)
+
+
+class StoryRef(BaseModel):
+    id: int
+    title: str
+
+    @computed_field
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Untitled story {self.id}"
+
+    @computed_field
+    @property
+    def path(self) -> str:
+        return story_path(self.id, self.title)
+
+    @classmethod
+    def of(cls, story: Story) -> StoryRef:
+        return cls(id=story.id, title=story.title or "")
+
+
+class EventRef(BaseModel):
+    id: int
+    label: str
+    story_id: int
+
+    @computed_field
+    @property
+    def display_label(self) -> str:
+        return self.label or f"Unlabelled event {self.id}"
+
+    @computed_field
+    @property
+    def path(self) -> str:
+        return event_path(self.id, self.label)
+
+    @classmethod
+    def of(cls, event: Event) -> EventRef:
+        return cls(id=event.id, label=event.label or "", story_id=event.story_id)
+
+
+class OutletColumn(BaseModel):
+    """One outlet's side of a comparison (articles with an unknown outlet get a column each)."""
+
+    key: str  # "outlet-5", or "article-9" when the outlet is unknown
+    outlet: OutletRef
+    articles: list[ArticleRef]
+    passages: list[PassageView] = []  # its passages reporting the event
+    only_here: list[PassageView] = []  # its passages of the story that are in no event
+
+
+class EventComparison(BaseModel):
+    event: EventRef
+    story: StoryRef
+    columns: list[OutletColumn]  # outlets that reported the event
+    missing: list[OutletColumn] = []  # outlets of the story that did not
+
+    def column(self, key: str) -> OutletColumn | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    @computed_field
+    @property
+    def outlet_names(self) -> list[str]:
+        return [c.outlet.name or "unknown outlet" for c in self.columns]
+
+    @computed_field
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever what the page shows changes (passages, labels, articles)."""
+        return fingerprint(self.model_dump(mode="json", include={"event", "story", "columns", "missing"}))
+
+
+class StoryOverview(BaseModel):
+    story: StoryRef
+    columns: list[OutletColumn]  # every outlet of the story, with its "only here" passages
+    events: list[EventComparison]
+
+    def cell(self, event: EventComparison, key: str) -> OutletColumn | None:
+        return event.column(key)
+
+    @computed_field
+    @property
+    def outlet_names(self) -> list[str]:
+        return [c.outlet.name or "unknown outlet" for c in self.columns]
+
+    @computed_field
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.model_dump(mode="json", include={"story", "columns", "events"}))
+
+
+class EventSummary(BaseModel):
+    event: EventRef
+    articles: int  # how many articles report it
+    passages: int
+
+
+class StorySummary(BaseModel):
+    story: StoryRef
+    articles: int
+    outlets: list[OutletRef]
+    unknown_outlet_articles: int
+    first_published: date | None
+    last_published: date | None
+    top_events: list[EventSummary]
+
+
+class PassageInArticle(BaseModel):
+    passage: PassageView
+    event: EventRef | None
+    lead: str = ""  # text of the clean text between the previous passage and this one
+
+
+class ArticleDetail(BaseModel):
+    article: ArticleRef
+    story: StoryRef | None
+    language: str | None
+    passages: list[PassageInArticle]
+    tail: str = ""
+
+    @computed_field
+    @property
+    def events(self) -> list[EventRef]:
+        seen: dict[int, EventRef] = {}
+        for p in self.passages:
+            if p.event is not None:
+                seen.setdefault(p.event.id, p.event)
+        return list(seen.values())
+
+
+class OutletSummary(BaseModel):
+    outlet: OutletRef
+    domain: str | None
+    articles: int
+
+
+class StoryCoverage(BaseModel):
+    story: StoryRef
+    articles: int  # of this outlet's articles
+
+
+class OutletDetail(BaseModel):
+    outlet: OutletRef
+    domain: str | None
+    articles: list[ArticleRef]
+    total_articles: int
+    stories: list[StoryCoverage]
+
+
+class SearchHit(BaseModel):
+    passage: PassageView
+    article: ArticleRef
+    event: EventRef | None
+    segments: list[tuple[str, bool]]  # (text, matched) pieces of the passage
+    score: float
+
+
+def fingerprint(data: object) -> str:
+    import json
+
+    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

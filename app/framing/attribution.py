@@ -1,0 +1,253 @@
+"""Attribution: who is quoted or paraphrased, with which reporting verb, and what that verb
+signals. "Kelly claimed" distances the reporter from Kelly's words where "Kelly said" does not;
+"X explained" or "noted" presents the words as fact. Stance classes live in the editable
+data/reporting_verbs.txt. Built on spaCy's dependency parse: the verb's subject is the speaker
+(through relative clauses, conjunctions and "..., saying"), its clausal complement is the
+content, quotation marks in the sentence are the quotes. Flags: negated ("did not say", "denied"),
+passive without agent ("it is claimed"), vague sources ("observers say"), words inside a quote."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from app.framing.common import JsonMixin, Span, by_outlet, read_sections, span_of
+from app.framing.inputs import PassageIn
+from app.framing.quotes import find_quotes
+
+STANCES = ("neutral", "distancing", "endorsing", "emphatic")
+VAGUE_HEADS = {"observer", "critic", "analyst", "expert", "source", "official", "people", "some", "many",
+               "others", "commentator", "insider", "report", "reports", "diplomat", "someone", "person",
+               "voice", "activist", "supporter", "opponent", "skeptic", "sceptic", "resident", "user", "most"}
+HEARSAY_PASSIVE = {"believe", "think", "understand", "rumor", "rumour", "expect", "know", "see"}
+HEARSAY_ADVERBS = {"reportedly": "neutral", "allegedly": "distancing", "purportedly": "distancing",
+                   "supposedly": "distancing", "ostensibly": "distancing"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
+EXPLAIN_COUNTS = "number of attributions per stance class of the reporting verb (data/reporting_verbs.txt)"
+
+
+@dataclass(frozen=True)
+class Attribution(JsonMixin):
+    speaker: str | None  # the speaker as named (a pronoun is resolved to the last named speaker)
+    speaker_span: Span | None
+    source: str  # "named" | "descriptive" | "pronoun" | "vague" | "unattributed"
+    verb: str  # as written: "claimed", "pointed out", "according to", "allegedly"
+    lemma: str
+    verb_span: Span
+    stance: str  # neutral | distancing | endorsing | emphatic
+    negated: bool  # "did not say", "denied"
+    passive: bool
+    inside_quote: bool  # the report itself sits inside someone else's quote
+    content: Span | None
+    quotes: list[Span] = field(default_factory=list)
+    nested_quotes: list[Span] = field(default_factory=list)  # quotes inside those quotes
+
+
+@dataclass(frozen=True)
+class OutletAttribution(JsonMixin):
+    outlet: str
+    attributions: list[Attribution]
+    stance_counts: dict[str, int]
+    verbs: dict[str, int]  # lemma -> times used
+    speakers: dict[str, int]
+    vague_or_unattributed: int
+    unattributed_quotes: list[Span]
+    explain: str = EXPLAIN_COUNTS
+
+
+@dataclass(frozen=True)
+class VerbEntry:
+    stance: str
+    negating: bool
+    needs_clause: bool
+
+
+@lru_cache(maxsize=1)
+def verb_table() -> dict[str, VerbEntry]:
+    table = {}
+    for stance, lines in read_sections("reporting_verbs.txt").items():
+        for line in lines:
+            negating, needs = line.startswith("!"), line.endswith("+")
+            table[line.strip("!+ ").lower()] = VerbEntry(stance, negating, needs)
+    return table
+
+
+def _verb_key(tok) -> tuple[str, list]:
+    prt = [c for c in tok.children if c.dep_ == "prt"]
+    if prt and f"{tok.lemma_.lower()} {prt[0].lower_}" in verb_table():
+        return f"{tok.lemma_.lower()} {prt[0].lower_}", prt
+    return tok.lemma_.lower(), []
+
+
+def _subject(verb):
+    """(subject token or None, passive). Walks up conj/advcl/xcomp; a relative clause's subject
+    is the noun it modifies ("the spokesperson, who explained")."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None), passive
+    cur = verb
+    for _ in range(4):
+        subj = next((c for c in cur.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lower_ in ("who", "which", "that") and cur.dep_ == "relcl":
+            return cur.head, False
+        if subj is not None:
+            return subj, False
+        if passive and cur is verb:
+            return None, True
+        if cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "PROPN"):
+            return cur.head, False
+        if cur.dep_ not in ("conj", "advcl", "xcomp") or cur.head is cur:
+            break
+        cur = cur.head
+    return None, passive
+
+
+def _speaker_tokens(subj):
+    appos = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    if appos is not None and subj.ent_type_ != "PERSON":  # "the ... Representative, Vasily Nebenzya,"
+        subj = appos
+    toks = [t for t in subj.subtree if t.i <= subj.i and not t.is_punct]
+    start = next((i for i, t in enumerate(toks) if t.dep_ not in ("det",)), 0)
+    return toks[start:] or [subj]
+
+
+def _source(toks, subj) -> str:
+    if subj.pos_ == "PRON":
+        return "pronoun"
+    ents = {t.ent_type_ for t in toks}
+    if subj.pos_ == "PROPN" or "PERSON" in ents:
+        return "named"
+    if subj.lemma_.lower() in VAGUE_HEADS and not ents & {"ORG", "GPE", "PERSON"}:
+        return "vague"
+    return "descriptive"
+
+
+def _content(verb, passage, offset_end):
+    kids = [c for c in verb.children if c.dep_ in CLAUSE_DEPS] or \
+           [c for c in verb.children if c.dep_ in ("dobj", "prep") and c.i > verb.i]
+    if not kids:
+        return None
+    toks = [t for k in kids for t in k.subtree]
+    start, end = min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+    return span_of(passage, start, min(end, offset_end))
+
+
+def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
+    """Raw attribution records for one passage (speaker resolution happens per outlet)."""
+    table, out = verb_table(), []
+    outer = [q for q in quotes if q.depth == 0]
+    for tok in doc:
+        lower = tok.lower_
+        if lower in HEARSAY_ADVERBS:
+            sent = tok.sent
+            out.append(dict(tok=tok, verb=tok.text, lemma=lower, stance=HEARSAY_ADVERBS[lower], subj=None,
+                            passive=False, negated=False, span=(tok.idx, tok.idx + len(tok)),
+                            content=span_of(passage, sent.start_char, sent.end_char)))
+            continue
+        if lower == "according" and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+            prep = next(c for c in tok.children if c.lower_ == "to")
+            subj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            sent = tok.sent
+            out.append(dict(tok=tok, verb="according to", lemma="according to", stance="neutral", subj=subj,
+                            passive=False, negated=False, span=(tok.idx, prep.idx + len(prep)),
+                            content=span_of(passage, sent.start_char, sent.end_char)))
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
+            continue
+        key, prt = _verb_key(tok)
+        entry = table.get(key)
+        subj, passive = _subject(tok)
+        if entry is None and not (key in HEARSAY_PASSIVE and passive and subj is None):
+            continue
+        sent = tok.sent
+        quote_here = any(sent.start_char <= q.start < sent.end_char for q in outer)
+        has_clause = any(c.dep_ in CLAUSE_DEPS for c in tok.children)
+        if key in ("attempt", "purport") and not any(c.dep_ == "xcomp" for c in tok.children):
+            continue
+        if entry is not None and entry.needs_clause and not (has_clause or quote_here):
+            continue
+        if entry is not None and not (has_clause or quote_here or any(
+                c.dep_ in ("dobj", "prep", "agent", "advcl") for c in tok.children)
+                or tok.dep_ in ("relcl", "parataxis")):
+            continue
+        if passive and subj is None and not has_clause:
+            continue  # "Russia was not acknowledged as the aggressor": a passive, not a hearsay report
+        negated = any(c.dep_ == "neg" for c in tok.children) or bool(entry and entry.negating)
+        end = (prt[0].idx + len(prt[0])) if prt else tok.idx + len(tok)
+        verb_text = passage.text[tok.idx:end]
+        if key == "attempt":
+            verb_text += " to"
+        out.append(dict(tok=tok, verb=verb_text, lemma=key, stance=entry.stance if entry else "neutral",
+                        subj=subj, passive=passive, negated=negated, span=(tok.idx, end),
+                        content=_content(tok, passage, sent.end_char)))
+    return out
+
+
+def _assign_quotes(records, quotes, doc):
+    """Each outer quote goes to the nearest report verb in its sentence, else to the previous quote's
+    speaker when it directly continues it, else it is unattributed. Inner quotes ride along."""
+    unattributed, last = [], None
+    for q in quotes:
+        if q.depth > 0:
+            continue
+        first = doc.char_span(q.start, q.start + 1, alignment_mode="expand").sent
+        final = doc.char_span(q.end - 1, q.end, alignment_mode="expand").sent
+        here = [r for r in records if first.start_char <= r["span"][0] < final.end_char
+                and not (q.start < r["span"][0] < q.end)]
+        inside = [r for r in here if r["content"] is not None
+                  and r["content"].start <= q.start < r["content"].end]
+        here = inside or here
+        if here:
+            target = min(here, key=lambda r: min(abs(r["span"][0] - q.start), abs(r["span"][0] - q.end)))
+        elif last is not None and q.start - last[1] < 40:
+            target = last[0]
+        else:
+            unattributed.append(q)
+            continue
+        target.setdefault("quotes", []).append(q)
+        inner = [i for i in quotes if i.depth > 0 and q.start < i.start < q.end]
+        target.setdefault("nested", []).extend(inner)
+        last = (target, q.end)
+    return unattributed
+
+
+def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAttribution]:
+    """Per outlet: every attribution with spans, and counts by stance, verb and speaker."""
+    result = []
+    for outlet, ps in by_outlet(passages).items():
+        found: list[Attribution] = []
+        loose: list[Span] = []
+        last_named: str | None = None  # "he"/"she" -> the last named speaker
+        last_any: str | None = None  # "they" -> the last speaker of any kind
+        for p in ps:
+            doc, quotes = docs[p.id], find_quotes(p.text)
+            records = _reports(p, doc, quotes)
+            loose += [span_of(p, q.start, q.end) for q in _assign_quotes(records, quotes, doc)]
+            for r in sorted(records, key=lambda r: r["span"][0]):
+                subj, speaker, speaker_span, source = r["subj"], None, None, "unattributed"
+                if subj is not None and not (subj.lower_ == "it" and r["passive"]):
+                    toks = _speaker_tokens(subj)
+                    speaker_span = span_of(p, toks[0].idx, toks[-1].idx + len(toks[-1]))
+                    speaker, source = speaker_span.text, _source(toks, subj)
+                    if source == "pronoun" and subj.lower_ in ("he", "she") and last_named:
+                        speaker = last_named
+                    elif source == "pronoun" and subj.lower_ == "they" and last_any:
+                        speaker = last_any
+                    elif source == "named" and subj.ent_type_ == "PERSON":
+                        last_named = speaker.split()[-1]
+                    if source != "pronoun":
+                        last_any = speaker
+                inside = any(q.depth == 0 and q.start < r["span"][0] < q.end for q in quotes)
+                found.append(Attribution(
+                    speaker, speaker_span, source, r["verb"], r["lemma"], span_of(p, *r["span"]), r["stance"],
+                    r["negated"], r["passive"], inside, r["content"],
+                    [span_of(p, q.start, q.end) for q in r.get("quotes", [])],
+                    [span_of(p, q.start, q.end) for q in r.get("nested", [])]))
+        counts = Counter(a.stance for a in found if not a.inside_quote)
+        result.append(OutletAttribution(
+            outlet, found, {s: counts.get(s, 0) for s in STANCES},
+            dict(Counter(a.lemma for a in found if not a.inside_quote).most_common()),
+            dict(Counter(a.speaker for a in found if a.speaker).most_common()),
+            sum(a.source in ("vague", "unattributed") for a in found), loose))
+    return result

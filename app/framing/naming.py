@@ -1,0 +1,244 @@
+"""Naming: how each outlet refers to the same actor, place or act ("the Russian dictatorship",
+"the Kremlin", "Moscow", "Russian President Vladimir Putin" are all Russia's state; "unprovoked
+invasion" and "military operation" are both the war). Mentions come from spaCy entities and noun
+chunks; a shipped alias table (data/aliases.txt) maps demonyms, capitals and seats of power to one
+referent, government nouns and leader titles after a demonym mean the state, and a titled person
+("Russian President Vladimir Putin") carries that state to later bare mentions ("Putin").
+Optional `embed(texts) -> np.ndarray` merges leftover referents whose mentions read alike."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from app.framing.common import JsonMixin, Span, by_outlet, read_sections, span_of
+from app.framing.inputs import PassageIn
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+LEADING = {"the", "a", "an", "this", "these", "that", "those", "both", "its", "their", "his", "her"}
+EXPLAIN_ROW = "how many times each outlet used each expression for this referent"
+
+
+@dataclass(frozen=True)
+class Term(JsonMixin):
+    term: str
+    count: int
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NamingRow(JsonMixin):
+    referent: str
+    kind: str  # "state" (country, government, leader), "person", "organisation", "act", "other"
+    terms: dict[str, list[Term]]  # outlet -> its expressions, most used first
+    outlets: int  # outlets that mention the referent
+    varied: bool  # True when the outlets' main expressions differ
+    explain: str = EXPLAIN_ROW
+
+
+@dataclass(frozen=True)
+class Mention:
+    key: str
+    label: str
+    kind: str
+    term: str
+    span: Span
+
+
+@lru_cache(maxsize=1)
+def tables():
+    """(alias -> canonical, government nouns, leader titles, act phrase -> act label)."""
+    sections = read_sections("aliases.txt")
+    aliases, acts = {}, {}
+    for line in sections.get("places and governments", []):
+        name, _, rest = line.partition("=")
+        for a in rest.split("|"):
+            aliases[_norm(a)] = name.strip()
+    for line in sections.get("acts", []):
+        name, _, rest = line.partition("=")
+        for a in rest.split("|"):
+            acts[a.strip().lower()] = name.strip()
+    flat = lambda sec: {w.strip().lower() for line in sections.get(sec, []) for w in line.split("|")}  # noqa: E731
+    return aliases, flat("government nouns"), flat("leader titles"), acts
+
+
+def _trim(span):
+    """Drop leading determiners/possessive pronouns and a trailing possessive 's."""
+    toks = list(span)
+    while toks and (toks[0].lower_ in LEADING or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and (toks[-1].tag_ == "POS" or toks[-1].is_punct or toks[-1].lower_ in {"'s", "’s"}):
+        toks = toks[:-1]
+    return toks
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("’", "'").removesuffix("'s").strip(" .,'\"“”")
+
+
+def _country_of(tokens, aliases) -> str | None:
+    text = " ".join(t.text for t in tokens)
+    if _norm(text) in aliases:
+        return aliases[_norm(text)]
+    for n in (3, 2, 1):  # longest alias inside the tokens: "Russian Federation", "White House", "Russian"
+        for i in range(len(tokens) - n + 1):
+            piece = _norm(" ".join(t.text for t in tokens[i:i + n]))
+            if piece in aliases:
+                return aliases[piece]
+    return None
+
+
+def _title_before(toks, head):
+    """Title words before a name: inside the mention, or just before it ("US President" + "Donald Trump")."""
+    before = [t for t in toks if t.i < head.i]
+    t = toks[0].i - 1
+    doc = head.doc
+    while t >= 0 and doc[t].dep_ in {"compound", "amod", "nmod"} and not doc[t].is_punct and toks[0].i - t < 5:
+        before.insert(0, doc[t])
+        t -= 1
+    return before
+
+
+def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
+    """(key, label, kind) of a trimmed mention, or None when it names nothing we track."""
+    aliases, gov, titles, acts = tables()
+    text = _norm(" ".join(t.text for t in toks))
+    if text in aliases:
+        return f"state:{aliases[text]}", aliases[text], "state"
+    lemma = head.lemma_.lower()
+    last2 = _norm(" ".join(t.text for t in toks[-2:]))
+    last3 = _norm(" ".join(t.text for t in toks[-3:]))
+    for phrase in (last3, last2, lemma, head.lower_):
+        if phrase in acts and head.pos_ == "NOUN":
+            return f"act:{acts[phrase]}", acts[phrase], "act"
+    surname = _norm(head.text)
+    if head.pos_ == "PROPN" and surname in people:  # "Kelly" after "John Kelly", whatever NER says now
+        return people[surname]
+    if ent is not None and ent.label_ == "PERSON" or head.ent_type_ == "PERSON":
+        before = _title_before(toks, head)
+        country = _country_of(before, aliases)
+        words_before = {t.lower_ for t in before}
+        if country and words_before & titles and "vice" not in words_before:
+            people[surname] = (f"state:{country}", country, "state")
+        else:
+            people[surname] = (f"person:{surname}", " ".join(t.text for t in toks), "person")
+        return people[surname]
+    if text in gov:
+        return None  # "State" in "Secretary of State"
+    if lemma in gov or lemma in titles or text in gov:
+        country = _country_of(toks, aliases)
+        if country:
+            return f"state:{country}", country, "state"
+    if ent is not None and ent.label_ in {"ORG", "GPE", "LOC", "FAC"} and head.pos_ == "PROPN":
+        country = aliases.get(text)
+        if country:
+            return f"state:{country}", country, "state"
+        kind = "organisation" if ent.label_ == "ORG" else "other"
+        return f"{kind}:{text}", " ".join(t.text for t in toks), kind
+    return None
+
+
+def _split_coordination(chunk):
+    """Noun chunks the parser glued across "and" ("U.S. President Donald Trump and Russian President
+    Vladimir Putin") -> one (span, head) per conjunct; a piece's head is its last token."""
+    cuts = [t.i for t in chunk if t.dep_ == "cc" or t.text == ","]
+    if not cuts:
+        return [(chunk, chunk.root)]
+    doc, bounds, start = chunk.doc, [], chunk.start
+    for c in cuts + [chunk.end]:
+        if c > start:
+            bounds.append((start, c))
+        start = c + 1
+    return [(doc[s:e], doc[e - 1]) for s, e in bounds]
+
+
+def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -> list[Mention]:
+    """Referent mentions in one passage: noun chunks first, then entities they did not cover."""
+    found: list[Mention] = []
+    covered: set[int] = set()
+    candidates = [piece for chunk in doc.noun_chunks for piece in _split_coordination(chunk)]
+    candidates += [(ent, ent.root) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
+    for span, head in candidates:
+        if head.i in covered:
+            continue
+        toks = _trim(span)
+        if not toks or head not in toks:
+            continue
+        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        if ent is not None and ent.label_ == "NORP" and head.i == ent.root.i and len(toks) <= 2:
+            continue  # "Russian" alone as an adjective or a people: not a name for the state
+        if ent is not None and any(t.tag_ == "POS" for t in ent):
+            cut = next(t.i for t in ent if t.tag_ == "POS")
+            toks = [t for t in toks if t.i < cut] if head.i >= cut else toks
+            head = toks[-1] if head.i >= cut and toks else head
+            if not toks:
+                continue
+        resolved = _resolve(toks, head, ent, people)
+        if resolved is None:
+            continue
+        key, label, kind = resolved
+        if kind == "act" and any(t.tag_ == "POS" for t in toks):  # "Russia's invasion": the act is "invasion"
+            toks = toks[max(i for i, t in enumerate(toks) if t.tag_ == "POS") + 1:]
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        found.append(Mention(key, label, kind, passage.text[start:end], span_of(passage, start, end)))
+        covered.update(t.i for t in toks)
+    return sorted(found, key=lambda m: m.span.start)
+
+
+def _merge_by_embedding(all_mentions: list[Mention], embed) -> list[Mention]:
+    """Merge person/organisation/other referents into another referent when their mentions embed close."""
+    import numpy as np
+
+    keys = sorted({m.key for m in all_mentions})
+    texts = {k: next(m.term for m in all_mentions if m.key == k) for k in keys}
+    vecs = np.asarray(embed([texts[k] for k in keys]), dtype=float)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
+    sims = vecs @ vecs.T
+    target = {}
+    for i, k in enumerate(keys):
+        if k.startswith(("state:", "act:")):
+            continue
+        j = max((j for j in range(len(keys)) if j != i), key=lambda j: sims[i, j], default=None)
+        if j is not None and sims[i, j] >= 0.85:
+            target[k] = keys[j]
+    labels = {m.key: (m.label, m.kind) for m in all_mentions}
+    out = []
+    for m in all_mentions:
+        k = target.get(m.key, m.key)
+        out.append(Mention(k, labels[k][0], labels[k][1], m.term, m.span) if k != m.key else m)
+    return out
+
+
+def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_outlets: int = 2) -> list[NamingRow]:
+    """Table rows: one referent, each outlet's expressions for it with counts and spans."""
+    groups = by_outlet(passages)
+    per_outlet: dict[str, list[Mention]] = {}
+    for outlet, ps in groups.items():
+        people: dict[str, tuple[str, str, str]] = {}  # surname -> state, learnt from titled mentions
+        per_outlet[outlet] = [m for p in ps for m in mentions(p, docs[p.id], people)]
+    if embed is not None:
+        merged = _merge_by_embedding([m for ms in per_outlet.values() for m in ms], embed)
+        it = iter(merged)
+        per_outlet = {o: [next(it) for _ in ms] for o, ms in per_outlet.items()}
+    rows: dict[str, dict[str, list[Mention]]] = {}
+    labels: dict[str, tuple[str, str]] = {}
+    for outlet, ms in per_outlet.items():
+        for m in ms:
+            rows.setdefault(m.key, {}).setdefault(outlet, []).append(m)
+            if m.kind == "person" and len(m.label) > len(labels.get(m.key, ("", ""))[0]) or m.key not in labels:
+                labels[m.key] = (m.label, m.kind)
+    need = min(min_outlets, len(groups))
+    out = []
+    for key, by in rows.items():
+        if len(by) < need:
+            continue
+        terms = {}
+        for outlet, ms in by.items():
+            c = Counter(_norm(m.term) for m in ms)
+            terms[outlet] = [Term(next(m.term for m in ms if _norm(m.term) == t), n,
+                                  [m.span for m in ms if _norm(m.term) == t][:20]) for t, n in c.most_common()]
+        tops = {_norm(ts[0].term) for ts in terms.values()}
+        out.append(NamingRow(labels[key][0], labels[key][1], terms, len(by), len(tops) > 1))
+    kinds = {"state": 0, "act": 1, "person": 2, "organisation": 3, "other": 4}
+    out.sort(key=lambda r: (-r.outlets, kinds[r.kind], -sum(len(v) for v in r.terms.values())))
+    return out

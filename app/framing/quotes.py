@@ -1,0 +1,47 @@
+"""Direct quotations in a text, with nesting: “outer ‘inner’ outer”. Curly quotes pair by
+direction; straight quotes toggle. An apostrophe (’ between letters, or after s) is not a quote."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "”"}
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    start: int  # offset of the opening mark
+    end: int  # offset just after the closing mark
+    depth: int  # 0 = outermost; 1 = a quote inside a quote
+
+
+def _apostrophe(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return before.isalnum() and (after.isalnum() or before in "sS")
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """Quote spans with depth; unbalanced marks are ignored."""
+    stack: list[tuple[str, int]] = []  # (expected closer, start)
+    found: list[QuoteSpan] = []
+    for i, ch in enumerate(text):
+        if ch in ("'", "’", "‘") and _apostrophe(text, i):
+            continue
+        if ch in ('"', "'"):
+            if stack and stack[-1][0] == ch:
+                _, start = stack.pop()
+                found.append(QuoteSpan(start, i + 1, len(stack)))
+            elif i + 1 < len(text) and not text[i + 1].isspace():
+                stack.append((ch, i))
+            continue
+        if stack and ch == stack[-1][0]:
+            _, start = stack.pop()
+            found.append(QuoteSpan(start, i + 1, len(stack)))
+        elif ch in OPEN_CLOSE:
+            stack.append((OPEN_CLOSE[ch], i))
+        elif ch == "”" and stack and stack[0][0] == "”":  # a closer that skips an unclosed inner quote
+            while stack and stack[-1][0] != "”":
+                stack.pop()
+            _, start = stack.pop()
+            found.append(QuoteSpan(start, i + 1, len(stack)))
+    return sorted(found, key=lambda q: (q.start, q.depth))

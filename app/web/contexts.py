@@ -1,0 +1,227 @@
+"""Page contexts: every query a page needs runs in build(), so templates never touch the database."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from app.browse.articles import (
+    get_article_detail,
+    get_outlet_detail,
+    list_articles,
+    list_outlets,
+    outlet_names,
+)
+from app.browse.search import search_similar, search_text
+from app.browse.stories import PAGE_SIZE, list_stories
+from app.browse.views import (
+    ArticleDetail,
+    ArticleRef,
+    EventComparison,
+    OutletDetail,
+    OutletSummary,
+    SearchHit,
+    StoryOverview,
+    StorySummary,
+)
+from app.config import get_settings
+from app.snapshots.models import Snapshot
+from app.snapshots.service import LiveState, compare_with_live, stored_view
+from app.web.submissions import Outcome, Submission
+
+LATEST_ARTICLES = 10
+
+
+@dataclass
+class Pager:
+    page: int
+    total: int
+    size: int
+    params: dict = field(default_factory=dict)  # the other query parameters to keep
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    def url(self, page: int) -> str:
+        return "?" + urlencode({**{k: v for k, v in self.params.items() if v not in (None, "")}, "page": page})
+
+
+def parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value and value.strip() else None
+    except ValueError:
+        return None
+
+
+def parse_int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+@dataclass
+class HomeContext:
+    stories: list[StorySummary]
+    pager: Pager
+    outlets: list[OutletSummary]
+    outlet_id: int | None
+    date_from: date | None
+    date_to: date | None
+    latest: list[ArticleRef]
+    ignored: list[str]  # filter values that could not be read
+
+    @classmethod
+    def build(cls, *, session: Session, outlet: str = "", date_from: str = "", date_to: str = "",
+              page: int = 1) -> HomeContext:
+        outlet_id, start, end = parse_int(outlet), parse_date(date_from), parse_date(date_to)
+        ignored = [f"{name} {value!r}" for name, value, parsed in
+                   (("outlet", outlet, outlet_id), ("from", date_from, start), ("to", date_to, end))
+                   if value and parsed is None]
+        stories, total = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
+                                      page=page)
+        latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES)
+        params = {"outlet": outlet_id, "from": start and start.isoformat(), "to": end and end.isoformat()}
+        return cls(stories=stories, pager=Pager(page, total, PAGE_SIZE, params), outlets=list_outlets(session=session),
+                   outlet_id=outlet_id, date_from=start, date_to=end, latest=latest, ignored=ignored)
+
+
+@dataclass
+class ArticleListContext:
+    articles: list[ArticleRef]
+    pager: Pager
+
+    @classmethod
+    def build(cls, *, session: Session, page: int = 1) -> ArticleListContext:
+        articles, total = list_articles(session=session, page=page)
+        return cls(articles=articles, pager=Pager(page, total, 50))
+
+
+@dataclass
+class ArticleContext:
+    detail: ArticleDetail
+
+
+@dataclass
+class OutletListContext:
+    outlets: list[OutletSummary]
+
+
+@dataclass
+class OutletContext:
+    detail: OutletDetail
+    pager: Pager
+
+    @classmethod
+    def build(cls, *, session: Session, outlet_id: int, page: int = 1) -> OutletContext | None:
+        detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
+        if detail is None:
+            return None
+        return cls(detail=detail, pager=Pager(page, detail.total_articles, 50))
+
+
+@dataclass
+class SharedLink:
+    """A snapshot just made, shown next to the share button."""
+
+    snapshot_id: str
+    url: str
+
+
+@dataclass
+class StoryContext:
+    overview: StoryOverview
+    share: SharedLink | None = None
+    share_error: str | None = None
+
+    @property
+    def description(self) -> str:
+        return share_description(self.overview)
+
+
+@dataclass
+class EventContext:
+    comparison: EventComparison
+    share: SharedLink | None = None
+    share_error: str | None = None
+
+    @property
+    def description(self) -> str:
+        return share_description(self.comparison)
+
+
+@dataclass
+class SearchContext:
+    q: str
+    mode: str  # "text" | "similar"
+    hits: list[SearchHit]
+    model: str
+
+    @classmethod
+    def build(cls, *, session: Session, q: str, mode: str) -> SearchContext:
+        from app.embed.model import get_embedder
+
+        q = q.strip()[:500]
+        mode = mode if mode in ("text", "similar") else "text"
+        hits: list[SearchHit] = []
+        if q and mode == "text":
+            hits = search_text(session=session, q=q)
+        elif q:
+            hits = search_similar(session=session, q=q, embedder=get_embedder())
+        return cls(q=q, mode=mode, hits=hits, model=get_settings().model)
+
+
+@dataclass
+class UploadContext:
+    form: Submission
+    outlet_names: list[str]
+    max_bytes: int
+    outcome: Outcome | None = None
+    joined: ArticleDetail | None = None  # the stored article, with the story and events it joined
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return self.outcome.errors if self.outcome else {}
+
+    @classmethod
+    def build(cls, *, session: Session, form: Submission | None = None, outcome: Outcome | None = None) -> UploadContext:
+        joined = None
+        if outcome is not None and outcome.ok:
+            joined = get_article_detail(session=session, article_id=outcome.article_id)
+            form = Submission()  # a fresh form for the next article
+        return cls(form=form or Submission(), outlet_names=outlet_names(session=session),
+                   max_bytes=get_settings().max_article_bytes, outcome=outcome, joined=joined)
+
+
+@dataclass
+class SnapshotContext:
+    snapshot: Snapshot
+    view: EventComparison | StoryOverview
+    live: LiveState
+
+    @property
+    def is_event(self) -> bool:
+        return isinstance(self.view, EventComparison)
+
+    @property
+    def title(self) -> str:
+        if isinstance(self.view, EventComparison):
+            return self.view.event.display_label
+        return self.view.story.display_title
+
+    @property
+    def description(self) -> str:
+        return share_description(self.view)
+
+    @classmethod
+    def build(cls, *, session: Session, snapshot: Snapshot) -> SnapshotContext:
+        return cls(snapshot=snapshot, view=stored_view(snapshot), live=compare_with_live(session=session,
+                                                                                         snapshot=snapshot))
+
+
+def share_description(view: EventComparison | StoryOverview) -> str:
+    names = view.outlet_names
+    if not names:
+        return "A Parallax comparison."
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"How {listed} reported it, side by side."

@@ -1,0 +1,34 @@
+"""Canonical URLs: a wrong or missing slug, or an id that moved in a recluster, redirects permanently."""
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from app.browse.redirects import successor
+from app.browse.slugs import parse_ref
+
+
+def ref_id(ref: str, what: str) -> int:
+    found = parse_ref(ref)
+    if found is None:
+        raise HTTPException(404, f"There is no {what} {ref!r}.")
+    return found
+
+
+def moved(request: Request, path: str) -> RedirectResponse:
+    query = request.url.query
+    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=301)
+
+
+def canonical(request: Request, path: str) -> RedirectResponse | None:
+    """A redirect to `path` when the request came in under another spelling of it."""
+    return None if request.url.path == path else moved(request, path)
+
+
+def to_successor(request: Request, session: Session, kind: str, old_id: int, prefix: str) -> RedirectResponse:
+    """Where a story or event id that disappeared in a recluster went; 404 when it never existed."""
+    new_id = successor(session=session, kind=kind, old_id=old_id)
+    if new_id is None:
+        raise HTTPException(404, f"There is no {kind} {old_id}.")
+    return moved(request, f"{prefix}/{new_id}")

@@ -1,0 +1,199 @@
+"""The JSON API (/api, documented at /docs): the same app.browse and app.snapshots functions as the pages."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
+
+from app.browse.articles import get_article_detail, get_outlet_detail, list_articles, list_outlets
+from app.browse.comparisons import get_event_comparison, get_story_overview
+from app.browse.redirects import successor
+from app.browse.stories import list_events, list_stories
+from app.browse.views import (
+    ArticleDetail,
+    ArticleRef,
+    EventComparison,
+    EventSummary,
+    OutletDetail,
+    OutletSummary,
+    StoryOverview,
+    StorySummary,
+)
+from app.config import get_settings
+from app.snapshots.models import Snapshot
+from app.snapshots.service import SnapshotError, StaleView, compare_with_live, create_snapshot, get_snapshot
+from app.web.deps import SessionDep
+from app.web.submissions import Submission, submit_article
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class StoryPage(BaseModel):
+    items: list[StorySummary]
+    total: int
+    page: int
+
+
+class EventPage(BaseModel):
+    items: list[EventSummary]
+    total: int
+    page: int
+
+
+class ArticlePage(BaseModel):
+    items: list[ArticleRef]
+    total: int
+    page: int
+
+
+class ArticleIn(BaseModel):
+    text: str
+    text_format: Literal["text", "markdown", "html"] = "text"
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    byline: str | None = None
+
+
+class SnapshotIn(BaseModel):
+    kind: Literal["event", "story"]
+    id: int
+    fingerprint: str | None = None  # what the client showed; refused with 409 if the live view differs
+
+
+class LiveOut(BaseModel):
+    path: str | None
+    same: bool
+    changes: list[str]
+
+
+class SnapshotOut(BaseModel):
+    id: str
+    url: str
+    kind: str
+    target_id: int
+    model: str
+    created_at: datetime
+    payload: dict
+    live: LiveOut
+
+
+class FieldError(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class FieldErrors(BaseModel):
+    detail: list[FieldError]
+
+
+def _moved(kind: str, old_id: int, session, prefix: str) -> RedirectResponse:
+    new_id = successor(session=session, kind=kind, old_id=old_id)
+    if new_id is None:
+        raise HTTPException(404, f"There is no {kind} {old_id}.")
+    return RedirectResponse(f"/api/{prefix}/{new_id}", status_code=308)
+
+
+@router.get("/stories", response_model=StoryPage)
+def api_list_stories(session: SessionDep, outlet_id: int | None = None, date_from: date | None = None,
+                     date_to: date | None = None, page: int = Query(1, ge=1)):
+    items, total = list_stories(session=session, outlet_id=outlet_id, date_from=date_from, date_to=date_to,
+                                page=page)
+    return StoryPage(items=items, total=total, page=page)
+
+
+@router.get("/stories/{story_id}", response_model=StoryOverview, responses={308: {"description": "Regrouped"}})
+def api_get_story(session: SessionDep, story_id: int):
+    """A story with its coverage by outlet and every event; an id merged away redirects to its successor."""
+    overview = get_story_overview(session=session, story_id=story_id)
+    return overview if overview is not None else _moved("story", story_id, session, "stories")
+
+
+@router.get("/events", response_model=EventPage)
+def api_list_events(session: SessionDep, story_id: int | None = None, page: int = Query(1, ge=1)):
+    items, total = list_events(session=session, story_id=story_id, page=page)
+    return EventPage(items=items, total=total, page=page)
+
+
+@router.get("/events/{event_id}", response_model=EventComparison, responses={308: {"description": "Regrouped"}})
+def api_get_event(session: SessionDep, event_id: int):
+    comparison = get_event_comparison(session=session, event_id=event_id)
+    return comparison if comparison is not None else _moved("event", event_id, session, "events")
+
+
+@router.get("/articles", response_model=ArticlePage)
+def api_list_articles(session: SessionDep, outlet_id: int | None = None, story_id: int | None = None,
+                      page: int = Query(1, ge=1)):
+    items, total = list_articles(session=session, outlet_id=outlet_id, story_id=story_id, page=page)
+    return ArticlePage(items=items, total=total, page=page)
+
+
+@router.get("/articles/{article_id}", response_model=ArticleDetail)
+def api_get_article(session: SessionDep, article_id: int):
+    detail = get_article_detail(session=session, article_id=article_id)
+    if detail is None:
+        raise HTTPException(404, f"There is no article {article_id}.")
+    return detail
+
+
+@router.post("/articles", status_code=201, response_model=ArticleDetail, responses={422: {"model": FieldErrors}})
+def api_create_article(session: SessionDep, body: ArticleIn):
+    """Ingest one article (embedded and grouped like any other). Bad input: 422 with an error per field."""
+    submission = Submission(**{k: v or "" for k, v in body.model_dump().items()})
+    outcome = submit_article(session=session, submission=submission, settings=get_settings())
+    if not outcome.ok:
+        detail = [{"loc": ["body", name], "msg": msg, "type": "value_error"} for name, msg in outcome.errors.items()]
+        if outcome.duplicate_of is not None:
+            detail[0]["type"] = "duplicate"
+            detail[0]["msg"] += f" (/api/articles/{outcome.duplicate_of})"
+        return JSONResponse({"detail": detail}, status_code=422)
+    return get_article_detail(session=session, article_id=outcome.article_id)
+
+
+@router.get("/outlets", response_model=list[OutletSummary])
+def api_list_outlets(session: SessionDep):
+    return list_outlets(session=session)
+
+
+@router.get("/outlets/{outlet_id}", response_model=OutletDetail)
+def api_get_outlet(session: SessionDep, outlet_id: int, page: int = Query(1, ge=1)):
+    detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
+    if detail is None:
+        raise HTTPException(404, f"There is no outlet {outlet_id}.")
+    return detail
+
+
+def _snapshot_out(request: Request, session, snapshot: Snapshot) -> SnapshotOut:
+    live = compare_with_live(session=session, snapshot=snapshot)
+    return SnapshotOut(
+        id=snapshot.id, url=str(request.base_url).rstrip("/") + f"/c/{snapshot.id}", kind=snapshot.kind,
+        target_id=snapshot.target_id, model=snapshot.model, created_at=snapshot.created_at,
+        payload=snapshot.payload, live=LiveOut(path=live.path, same=live.same, changes=live.changes),
+    )
+
+
+@router.post("/snapshots", status_code=201, response_model=SnapshotOut)
+def api_create_snapshot(request: Request, session: SessionDep, body: SnapshotIn):
+    """Freeze an event or story as it is now; it stays readable at /c/<id> after later changes."""
+    try:
+        snapshot = create_snapshot(session=session, kind=body.kind, target_id=body.id,
+                                   model=get_settings().model, fingerprint=body.fingerprint)
+    except StaleView as exc:
+        raise HTTPException(409, str(exc)) from None
+    except SnapshotError as exc:
+        raise HTTPException(404, str(exc)) from None
+    session.refresh(snapshot)
+    return _snapshot_out(request, session, snapshot)
+
+
+@router.get("/snapshots/{snapshot_id}", response_model=SnapshotOut)
+def api_get_snapshot(request: Request, session: SessionDep, snapshot_id: str):
+    snapshot = get_snapshot(session=session, snapshot_id=snapshot_id)
+    if snapshot is None:
+        raise HTTPException(404, f"There is no snapshot {snapshot_id!r}.")
+    return _snapshot_out(request, session, snapshot)

@@ -1,0 +1,117 @@
+"""An article submitted through the upload form or POST /api/articles: check every field, ingest,
+and report problems per field. Nothing is stored when anything is wrong."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.ingest.drafts import ArticleDraft, IngestError, optional_text, parse_published
+from app.ingest.extract import from_text
+from app.ingest.readers import draft_from_bytes
+from app.pipeline import ingest_items
+
+FILE_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+TEXT_FORMATS = ("text", "markdown", "html")
+FIELDS = ("outlet", "title", "url", "published", "byline", "text", "file")
+LIMITS = {"outlet": 200, "title": 500, "url": 2000, "byline": 500}
+
+
+@dataclass
+class Submission:
+    outlet: str = ""
+    title: str = ""
+    url: str = ""
+    published: str = ""
+    byline: str = ""
+    text: str = ""
+    text_format: str = "text"  # how pasted text is read: text | markdown | html
+    file_name: str | None = None
+    file_data: bytes | None = None
+
+
+@dataclass
+class Outcome:
+    errors: dict[str, str] = field(default_factory=dict)  # field -> message
+    article_id: int | None = None
+    duplicate_of: int | None = None  # set with an error when the text is already stored
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.article_id is not None
+
+
+def _metadata(sub: Submission, errors: dict[str, str]) -> dict:
+    meta: dict = {}
+    for name, limit in LIMITS.items():
+        try:
+            meta[name] = optional_text(getattr(sub, name), name, limit)
+        except IngestError as exc:
+            errors[name] = str(exc)
+    if meta.get("url"):
+        parts = urlsplit(meta["url"])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            errors["url"] = "URL must start with http:// or https:// and name a host"
+    try:
+        meta["published"] = parse_published(sub.published.strip())
+    except IngestError:
+        errors["published"] = "published must be a date like 2025-01-31"
+    return meta
+
+
+def _draft(sub: Submission, meta: dict, settings: Settings, errors: dict[str, str]) -> tuple[ArticleDraft | None, str]:
+    has_file = bool(sub.file_name) or bool(sub.file_data)
+    has_text = bool(sub.text.strip())
+    if has_file and has_text:
+        errors["text"] = "paste the text or choose a file, not both"
+        return None, "text"
+    if not has_file:
+        if not sub.text:
+            errors["text"] = "paste the article text or choose a file"
+            return None, "text"
+        size = len(sub.text.encode("utf-8"))
+        if size > settings.max_article_bytes:
+            errors["text"] = f"text is {size:,} bytes, over the {settings.max_article_bytes:,} byte limit"
+            return None, "text"
+        fmt = sub.text_format if sub.text_format in TEXT_FORMATS else "text"
+        try:
+            if fmt == "text":
+                return from_text(sub.text, source_name="upload", **meta), "text"
+            return draft_from_bytes(sub.text.encode("utf-8"), source_name="upload", fmt=fmt,
+                                    max_bytes=settings.max_article_bytes, **meta), "text"
+        except IngestError as exc:
+            errors["text"] = str(exc)
+            return None, "text"
+    suffix = "." + (sub.file_name or "").rsplit(".", 1)[-1].lower() if "." in (sub.file_name or "") else ""
+    fmt = FILE_FORMATS.get(suffix)
+    if fmt is None:
+        errors["file"] = "choose a .txt, .md or .html file"
+        return None, "file"
+    if not sub.file_data:
+        errors["file"] = "the file is empty"
+        return None, "file"
+    try:
+        return draft_from_bytes(sub.file_data, source_name=f"upload:{sub.file_name}", fmt=fmt,
+                                max_bytes=settings.max_article_bytes, **meta), "file"
+    except IngestError as exc:
+        errors["file"] = str(exc)
+        return None, "file"
+
+
+def submit_article(*, session: Session, submission: Submission, settings: Settings) -> Outcome:
+    outcome = Outcome()
+    meta = _metadata(submission, outcome.errors)
+    draft, source_field = _draft(submission, meta, settings, outcome.errors)
+    if outcome.errors or draft is None:
+        return outcome
+    result = next(ingest_items(session=session, items=[draft], settings=settings))
+    if result.status == "ingested":
+        outcome.article_id = result.article_id
+    elif result.status == "duplicate":
+        outcome.duplicate_of = result.article_id
+        outcome.errors[source_field] = f"this text is already stored as article {result.article_id}"
+    else:
+        outcome.errors[source_field] = result.reason or "rejected"
+    return outcome

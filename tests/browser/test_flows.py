@@ -1,0 +1,169 @@
+"""The main flows in a real browser against a real server: upload, story, share a snapshot, search,
+a phone-width event page, no JavaScript."""
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.browser
+
+TEXT = (
+    "Diplomats from both sides met in Geneva on Thursday to discuss a ceasefire in Ukraine, the first such "
+    "meeting in months. The United Nations mediator said the talks were constructive.\n\n"
+    "Kyiv insisted that any settlement must include the withdrawal of Russian forces, while Moscow repeated "
+    "its demand for guarantees. Observers said the positions remained far apart after the Security Council debate."
+)
+MORE = (
+    "A second round of talks at the United Nations ended without agreement on Friday. The United States again "
+    "urged Ukraine and Russia to accept a ceasefire as a first step towards peace.\n\n"
+    "European ministers said they would keep supporting Kyiv and warned that pressure on Russia would continue "
+    "until its troops leave occupied territory, as debated in the Security Council."
+)
+
+
+def api(server, path):
+    return httpx.get(server + path, timeout=30).json()
+
+
+@pytest.fixture(scope="module")
+def uploaded() -> dict:
+    return {}
+
+
+def test_upload_through_the_form_without_a_reload(server, page, uploaded):
+    page.goto(server + "/upload")
+    page.evaluate("window.__sameDocument = true")
+    page.click("form.upload button[type=submit]")  # nothing filled in: the error comes back in place
+    assert "paste the article text" in page.locator("#text-error").inner_text()
+    page.fill("#outlet", "Geneva Gazette")
+    page.fill("#title", "Talks in Geneva")
+    page.fill("#url", "https://gazette.example/talks")
+    page.fill("#published", "2025-03-06")
+    page.fill("#byline", "A. Reporter")
+    page.fill("#text", TEXT)
+    page.click("form.upload button[type=submit]")
+    joined = page.locator("section.joined")
+    joined.wait_for(timeout=60_000)
+    assert page.evaluate("window.__sameDocument") is True  # swapped by HTMX, not a page load
+    shot(page, "upload-result")
+    link = joined.locator("h2 a")
+    assert link.inner_text() == "Talks in Geneva"
+    link.click()
+    page.wait_for_url(re.compile(r"/articles/\d+-talks-in-geneva$"))
+    assert page.locator("h1").inner_text() == "Talks in Geneva"
+    assert "Geneva Gazette" in page.locator(".meta").first.inner_text()
+    uploaded["id"] = int(re.search(r"/articles/(\d+)", page.url).group(1))
+    shot(page, "article")
+
+
+def test_the_uploaded_article_appears_in_its_story(server, page, uploaded):
+    if "id" not in uploaded:
+        pytest.skip("the upload test did not run")
+    story = api(server, f"/api/articles/{uploaded['id']}")["story"]
+    if story is None:
+        pytest.skip("clustering left the uploaded article without a story (story_id is None)")
+    page.goto(server + f"/stories/{story['id']}")
+    assert page.locator(f"a[href^='/articles/{uploaded['id']}-']").count() >= 1
+    shot(page, "story")
+
+
+def test_a_snapshot_shows_the_same_after_more_ingests_and_a_recluster(server, browser, page):
+    events = api(server, "/api/events")["items"]
+    if not events:
+        pytest.skip("the seeded server has no events to share")
+    event_path = events[-1]["event"]["path"]
+    page.goto(server + event_path)
+    shown = page.locator(".comparison blockquote.passage").all_inner_texts()
+    page.click("text=Share this comparison")
+    url_input = page.locator(".share input[type=url]")
+    url_input.wait_for()
+    snapshot_url = url_input.input_value()
+    assert re.search(r"/c/[A-Za-z0-9]{6,8}$", snapshot_url)
+    page.click("button.copy")
+    page.wait_for_function("document.querySelector('button.copy').textContent !== 'Copy link'")
+    assert page.locator("button.copy").inner_text() in ("Copied", "Press Ctrl+C to copy")
+
+    created = httpx.post(server + "/api/articles", json={"text": MORE, "outlet": "Second Wire"}, timeout=60)
+    assert created.status_code == 201, created.text
+    if "/api/recluster" in httpx.get(server + "/openapi.json").json()["paths"]:
+        assert httpx.post(server + "/api/recluster", timeout=120).status_code < 400
+
+    fresh = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        other = fresh.new_page()
+        other.goto(snapshot_url)
+        assert other.locator(".comparison blockquote.passage").all_inner_texts() == shown
+        assert other.locator("meta[property='og:title']").get_attribute("content")
+        assert other.locator(".live-state a, .live-state p").count() >= 1
+        shot(other, "snapshot")
+    finally:
+        fresh.close()
+
+
+def test_search_by_words_then_by_meaning(server, page):
+    page.goto(server + "/")
+    page.fill("#home-q", "ceasefire")
+    page.click("form.search-box button")
+    page.wait_for_url(re.compile(r"/search\?q=ceasefire"))
+    assert page.locator("li.hit mark").first.inner_text().lower().startswith("ceasefire")
+    page.check("input[name=mode][value=similar]")
+    page.fill("#q", "peace negotiations between the warring countries")
+    page.click("form.search-form button")
+    page.wait_for_url(re.compile(r"mode=similar"))
+    page.locator("li.hit").first.wait_for()
+    assert "similarity" in page.locator("li.hit").first.inner_text()
+    shot(page, "search")
+
+
+def test_event_page_fits_a_phone_screen(server, browser):
+    events = api(server, "/api/events")["items"]
+    if not events:
+        pytest.skip("the seeded server has no events")
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        phone.goto(server + events[0]["event"]["path"])
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot(phone, "event-375px")
+        phone.goto(server + "/")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot(phone, "home-375px")
+    finally:
+        context.close()
+
+
+def test_pages_are_keyboard_reachable_and_screenshots_of_the_main_pages(server, page):
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    shot(page, "home")
+    for name, path in [("upload", "/upload"), ("outlets", "/outlets")]:
+        page.goto(server + path)
+        assert page.locator("h1").count() == 1
+        shot(page, name)
+    events = api(server, "/api/events")["items"]
+    if events:
+        page.goto(server + events[0]["event"]["path"])
+        shot(page, "event")
+
+
+def test_upload_works_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/upload")
+        page.fill("#title", "Plain form post")
+        page.fill("#text", TEXT.replace("Thursday", "Wednesday") + " Filed without scripts.")
+        page.click("form.upload button[type=submit]")
+        page.wait_for_url(re.compile(r"/articles/\d+-plain-form-post$"), timeout=60_000)
+        assert page.locator("h1").inner_text() == "Plain form post"
+        page.goto(server + "/upload")
+        page.fill("#text", "too short")
+        page.click("form.upload button[type=submit]")
+        assert "at least" in page.locator("#text-error").inner_text()
+    finally:
+        context.close()

@@ -1,0 +1,57 @@
+import json
+import time
+
+from conftest import passage, seed_passages
+
+from app.framing import EventFraming, StoryFraming, analyse_event, analyse_story
+from app.framing.common import _DOCS, nlp
+
+
+def test_story_json_shape(seed_story):
+    data = seed_story.to_json()
+    json.dumps(data)  # JSON-ready
+    assert set(data) == {"outlets", "articles", "passages", "coverage", "independence", "naming", "wording",
+                         "attribution", "tone", "events", "explain"}
+    assert data["independence"]["summary"] == "3 articles, 3 independent reports"
+    event = data["events"]["1"]
+    assert set(event) == {"outlets", "passages", "naming", "wording", "attribution", "tone", "diffs",
+                          "omitted_by", "explain"}
+    span = event["naming"][0]["terms"]["seed-000"][0]["spans"][0]
+    assert set(span) == {"passage_id", "start", "end", "text"}
+
+
+def test_every_number_has_an_explanation(seed_story):
+    for rows in (seed_story.naming, seed_story.wording, seed_story.attribution, seed_story.tone,
+                 seed_story.coverage):
+        assert all(r.explain for r in rows)
+    assert seed_story.independence.explain and seed_story.explain
+
+
+def test_event_lists_outlets_that_omit_it():
+    story = seed_passages(0) + seed_passages(1) + seed_passages(2)
+    event = analyse_event(seed_passages(0)[:2] + seed_passages(2)[:2], story_passages=story)
+    assert isinstance(event, EventFraming)
+    assert event.omitted_by == ["seed-001"]
+
+
+def test_story_with_unassigned_passages_and_one_outlet_events():
+    a = passage("Kelly claimed that both Kyiv and Moscow could receive huge benefits.", id=1, outlet="a")
+    b = passage("Kelly said that both Kyiv and Moscow could receive huge benefits.", id=2, outlet="b",
+                article_id=2)
+    lone = passage("Danish Prime Minister Mette Frederiksen warned of possible danger ahead.", id=3, outlet="b",
+                   article_id=2)
+    story = analyse_story({7: [a, b]}, [lone])
+    assert isinstance(story, StoryFraming)
+    assert story.events[7].diffs[0].changes[0].a.text == "claimed"
+    assert {c.outlet: [s.passage_id for s in c.only_here] for c in story.coverage} == {"a": [], "b": [3]}
+
+
+def test_ten_passage_event_takes_well_under_a_second():
+    nlp()  # the model loads once per process; the budget is for the analysis
+    ps = (seed_passages(0)[:4] + seed_passages(1)[:3] + seed_passages(2)[:3])
+    analyse_event(seed_passages(2)[4:])  # warm lexicons and VADER
+    for p in ps:
+        _DOCS.pop(p.text, None)  # parse counted too
+    start = time.perf_counter()
+    analyse_event(ps)
+    assert time.perf_counter() - start < 1.0

@@ -1,0 +1,35 @@
+import pytest
+from conftest import seed_text
+
+from app.framing.quotes import find_quotes
+
+
+def quoted(text):
+    return [(text[q.start:q.end], q.depth) for q in find_quotes(text)]
+
+
+def test_finds_curly_quotes_and_skips_apostrophes():
+    text = "Kelly claimed that both Kyiv and Moscow could receive “huge benefits” by agreeing to Russia’s offer."
+    assert quoted(text) == [("“huge benefits”", 0)]
+
+
+def test_quote_inside_quote_has_depth_one():
+    text = "“He told us ‘peace must begin with a full ceasefire’ and left,” the diplomat said."
+    assert quoted(text) == [("“He told us ‘peace must begin with a full ceasefire’ and left,”", 0),
+                            ("‘peace must begin with a full ceasefire’", 1)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('He said "fake peace" twice.', ['"fake peace"']),
+    ("The countries' leaders met.", []),
+    ("Ukraine’s presidential advisor", []),
+])
+def test_straight_quotes_and_possessives(text, expected):
+    assert [q for q, _ in quoted(text)] == expected
+
+
+def test_seed_001_has_its_quotes():
+    found = [q for q, _ in quoted(seed_text(1))]
+    assert "“behind Ukraine’s back,”" in found
+    assert "“dictator without elections,”" in found
+    assert "“fake peace.”" in found

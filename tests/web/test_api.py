@@ -1,0 +1,87 @@
+"""The JSON API: the same data as the pages, field errors as 422, snapshots, OpenAPI docs."""
+import pytest
+
+from tests.conftest import row_counts
+from tests.factories import make_story, web_client
+from tests.web.test_upload import BODY
+
+
+@pytest.fixture
+def client(session):
+    with web_client(session) as c:
+        yield c
+
+
+def test_stories_events_articles_and_outlets_can_be_listed_and_read(client, session):
+    story = make_story(session, title="Bridge closes", outlets=2, events=2)
+    stories = client.get("/api/stories").json()
+    item = next(s for s in stories["items"] if s["story"]["id"] == story.id)
+    assert item["articles"] == 2 and item["story"]["path"] == f"/stories/{story.id}-bridge-closes"
+    overview = client.get(f"/api/stories/{story.id}").json()
+    assert len(overview["columns"]) == 2 and len(overview["events"]) == 2
+    event_id = overview["events"][0]["event"]["id"]
+    comparison = client.get(f"/api/events/{event_id}").json()
+    assert [len(c["passages"]) for c in comparison["columns"]] == [1, 1]
+    assert client.get(f"/api/events?story_id={story.id}").json()["total"] == 2
+    article_id = comparison["columns"][0]["articles"][0]["id"]
+    detail = client.get(f"/api/articles/{article_id}").json()
+    assert detail["story"]["id"] == story.id and len(detail["events"]) == 2
+    outlet_id = comparison["columns"][0]["outlet"]["id"]
+    assert client.get(f"/api/outlets/{outlet_id}").json()["total_articles"] == 1
+    assert any(o["outlet"]["id"] == outlet_id for o in client.get("/api/outlets").json())
+    assert client.get(f"/api/articles?outlet_id={outlet_id}").json()["total"] == 1
+    assert client.get("/api/stories/999999").status_code == 404
+
+
+def test_post_article_creates_it_and_returns_its_grouping(client, session):
+    response = client.post("/api/articles", json={"text": BODY, "title": "Pier closed", "outlet": "Harbour Herald"})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["article"]["title"] == "Pier closed" and body["article"]["outlet"]["name"] == "Harbour Herald"
+    assert "story" in body and "events" in body
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"text": "short"}, "text"),
+    ({"text": BODY, "published": "someday"}, "published"),
+    ({"text": BODY, "url": "ftp://x"}, "url"),
+    ({"title": "no text"}, "text"),
+])
+def test_post_article_field_errors_are_422_and_store_nothing(client, session, payload, field):
+    before = row_counts(session)
+    response = client.post("/api/articles", json=payload)
+    assert response.status_code == 422
+    assert any(e["loc"] == ["body", field] and e["msg"] for e in response.json()["detail"])
+    assert row_counts(session) == before
+
+
+def test_post_article_duplicate_is_a_422_naming_the_stored_article(client):
+    first = client.post("/api/articles", json={"text": BODY}).json()["article"]["id"]
+    again = client.post("/api/articles", json={"text": BODY})
+    assert again.status_code == 422
+    error = again.json()["detail"][0]
+    assert error["loc"] == ["body", "text"] and error["type"] == "duplicate" and str(first) in error["msg"]
+
+
+def test_snapshots_via_the_api(client, session):
+    story = make_story(session, title="Bridge closes", outlets=2, events=1)
+    event_id = story.events[0].id
+    created = client.post("/api/snapshots", json={"kind": "event", "id": event_id})
+    assert created.status_code == 201
+    snap = created.json()
+    assert snap["url"].endswith(f"/c/{snap['id']}") and snap["model"] and snap["live"]["same"] is True
+    assert snap["payload"]["event"]["id"] == event_id
+    fetched = client.get(f"/api/snapshots/{snap['id']}").json()
+    assert fetched["payload"] == snap["payload"]
+    assert client.post("/api/snapshots", json={"kind": "event", "id": 999999}).status_code == 404
+    stale = client.post("/api/snapshots", json={"kind": "event", "id": event_id, "fingerprint": "0" * 16})
+    assert stale.status_code == 409
+    assert client.get("/api/snapshots/zzzzzzz").status_code == 404
+
+
+def test_openapi_documents_the_api_and_not_the_pages(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/events/{event_id}", "/api/articles",
+            "/api/snapshots", "/api/snapshots/{snapshot_id}", "/api/outlets"} <= set(paths)
+    assert "/upload" not in paths and "/" not in paths
+    assert client.get("/docs").status_code == 200

@@ -1,0 +1,82 @@
+"""The home page (stories, filters, latest articles) and search."""
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import make_article, make_outlet, make_story, web_client
+
+
+@pytest.fixture
+def client(session):
+    with web_client(session) as c:
+        yield c
+
+
+def soup(response):
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def test_home_lists_stories_with_outlets_counts_dates_and_top_events(client, session):
+    story = make_story(session, title="Transit plan approved", outlets=3, events=2)
+    page = soup(client.get("/"))
+    item = page.select_one(f"li.story#story-{story.id}")
+    assert item.select_one("h2 a")["href"] == f"/stories/{story.id}-transit-plan-approved"
+    assert "3 articles" in item.get_text()
+    assert "2025-03-01" in item.get_text() and "2025-03-03" in item.get_text()
+    assert len(item.select(".outlets a")) == 3
+    assert [a.get_text() for a in item.select(".top-events a")][:1] == ["Event 1 of Transit plan approved"]
+    assert len(page.select("h1")) == 1 and page.html["lang"] == "en"
+
+
+def test_home_filters_by_outlet_and_date(client, session):
+    first = make_story(session, title="First story", outlets=1, events=1)
+    second = make_story(session, title="Second story", outlets=1, events=1)
+    outlet_id = first.articles[0].outlet_id
+    ids = [li["id"] for li in soup(client.get(f"/?outlet={outlet_id}")).select("li.story")]
+    assert ids == [f"story-{first.id}"]
+    assert soup(client.get("/?from=2030-01-01")).select("li.story") == []
+    assert f"story-{second.id}" in [li["id"] for li in soup(client.get("/?from=2025-03-01&to=2025-03-01"))
+                                    .select("li.story")]
+    assert "Ignored" in client.get("/?from=yesterday").text
+
+
+def test_home_paginates_and_the_htmx_variant_is_the_story_list_only(client, session):
+    for i in range(21):
+        make_story(session, title=f"Story {i}", outlets=1, events=0)
+    page = soup(client.get("/"))
+    assert len(page.select("li.story")) == 20
+    assert page.select_one(".pagination a[rel=next]")["href"] == "?page=2"
+    partial = client.get("/?page=2", headers={"HX-Request": "true"})
+    assert "<html" not in partial.text and 'id="story-list"' in partial.text
+    assert len(soup(partial).select("li.story")) >= 1
+    assert partial.headers["vary"] == "HX-Request"
+
+
+def test_articles_without_a_story_say_so(client, session):
+    make_article(session, paragraphs=["A lone paragraph about something."], title=None)
+    session.commit()
+    page = client.get("/").text
+    assert "not yet grouped into a story" in page and "[from the lede] A lone paragraph" in page
+
+
+def test_full_text_search_marks_the_matching_words(client, session):
+    make_article(session, paragraphs=["The <b>ceasefire</b> talks resumed in Geneva on Tuesday."],
+                 outlet=make_outlet(session, "Wire"), published=date(2025, 1, 2))
+    session.commit()
+    page = soup(client.get("/search?q=ceasefire"))
+    hit = page.select_one("li.hit")
+    assert hit.select_one("mark").get_text() == "ceasefire"
+    assert "&lt;b&gt;" in str(hit.select_one("blockquote"))  # user text is escaped, never markup
+    partial = client.get("/search?q=ceasefire", headers={"HX-Request": "true"})
+    assert "<html" not in partial.text and 'id="search-results"' in partial.text
+
+
+def test_similar_search_finds_passages_by_meaning(client, session, embedder):
+    make_article(session, paragraphs=["Lawmakers voted to raise the minimum wage next year.",
+                                      "The football team won the championship final."], embedder=embedder)
+    session.commit()
+    page = soup(client.get("/search", params={"q": "parliament increases pay for low earners", "mode": "similar"}))
+    first = page.select("li.hit blockquote")[0].get_text()
+    assert "minimum wage" in first
+    assert "similarity" in page.select_one("li.hit").get_text()

@@ -1,0 +1,103 @@
+"""The upload form: with HTMX, without JavaScript, and every bad input at its field."""
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import row_counts
+from tests.factories import web_client
+
+BODY = (
+    "The harbour authority closed the northern pier on Friday after inspectors found cracks in two pylons. "
+    "Ferry services will move to the southern terminal for at least three weeks.\n\n"
+    "Local businesses said the closure came at the worst possible time, just before the summer season, "
+    "and asked the city for compensation. The authority said repairs would start next month."
+)
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def client(session):
+    with web_client(session) as c:
+        yield c
+
+
+def soup(response):
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def field_error(response, name):
+    found = soup(response).select_one(f"#{name}-error")
+    return found.get_text(" ", strip=True) if found else None
+
+
+def test_the_form_labels_every_input_and_suggests_known_outlets(client, session):
+    client.post("/api/articles", json={"text": BODY, "outlet": "Harbour Herald"})
+    page = soup(client.get("/upload"))
+    for control in page.select("form.upload input, form.upload textarea, form.upload select"):
+        assert page.select_one(f"label[for={control['id']}]"), control
+    assert page.select_one("input#outlet")["list"] == "outlet-names"
+    assert "Harbour Herald" in [o["value"] for o in page.select("datalist#outlet-names option")]
+    form = page.select_one("form.upload")
+    assert form["hx-post"] == "/upload" and form["action"] == "/upload" and form["hx-indicator"] == "#upload-progress"
+
+
+def test_htmx_upload_shows_the_story_and_events_it_joined(client, session):
+    response = client.post("/upload", data={"text": BODY, "outlet": "Harbour Herald", "title": "Pier closed",
+                                            "published": "2025-05-02"}, headers=HX)
+    assert response.status_code == 200
+    assert "<html" not in response.text and 'id="upload-panel"' in response.text
+    joined = soup(response).select_one("section.joined")
+    link = joined.select_one("h2 a")
+    assert link.get_text() == "Pier closed" and link["href"].startswith("/articles/")
+    article = client.get(link["href"]).text
+    assert "Harbour Herald" in article and "2025-05-02" in article
+    story_link = joined.select_one("a[href^='/stories/']")
+    assert story_link is not None or "Not yet grouped into a story." in joined.get_text()
+
+
+def test_plain_post_redirects_to_the_article(client):
+    response = client.post("/upload", data={"text": BODY, "title": "Pier closed"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/articles/")
+    assert response.headers["location"].endswith("-pier-closed")
+
+
+def test_a_file_can_be_uploaded(client):
+    response = client.post("/upload", files={"file": ("pier.md", ("---\ntitle: From the file\n---\n" + BODY).encode())},
+                           headers=HX)
+    assert response.status_code == 200, field_error(response, "file")
+    assert soup(response).select_one("section.joined h2 a").get_text() == "From the file"
+
+
+@pytest.mark.parametrize(("data", "files", "field", "message"), [
+    ({"text": ""}, None, "text", "paste the article text"),
+    ({"text": "   \n  "}, None, "text", "only whitespace"),
+    ({"text": "Too short to be an article."}, None, "text", "at least 200 needed"),
+    ({"text": BODY, "published": "last friday"}, None, "published", "date like 2025-01-31"),
+    ({"text": BODY, "url": "javascript:alert(1)"}, None, "url", "http:// or https://"),
+    ({"text": BODY, "title": "x" * 600}, None, "title", "over the 500 limit"),
+    ({}, {"file": ("a.pdf", b"%PDF-1.4")}, "file", "choose a .txt, .md or .html file"),
+    ({}, {"file": ("a.txt", b"")}, "file", "the file is empty"),
+    ({}, {"file": ("a.txt", b"\x00\x01\x02binary" * 50)}, "file", "binary file"),
+    ({}, {"file": ("a.txt", ("Caf\u00e9 " * 100).encode("latin-1"))}, "file", "not UTF-8"),
+    ({}, {"file": ("a.txt", b"word " * 500_001)}, "file", "over the"),
+    ({"text": BODY}, {"file": ("a.txt", BODY.encode())}, "text", "not both"),
+])
+def test_bad_input_is_reported_at_its_field_and_nothing_is_stored(client, session, data, files, field, message):
+    before = row_counts(session)
+    response = client.post("/upload", data=data, files=files, headers=HX)
+    assert response.status_code == 422
+    assert message in field_error(response, field)
+    assert soup(response).select_one(f"#{field}")["aria-invalid"] == "true"
+    assert row_counts(session) == before
+
+
+def test_a_duplicate_links_to_the_stored_article(client, session):
+    first = client.post("/upload", data={"text": BODY}, follow_redirects=False)
+    article_id = int(first.headers["location"].split("/")[2].split("-")[0])
+    before = row_counts(session)
+    again = client.post("/upload", data={"text": BODY.replace(". ", ".  ")}, headers=HX)
+    assert again.status_code == 422
+    assert f"already stored as article {article_id}" in field_error(again, "text")
+    assert soup(again).select_one("#text-error a")["href"] == f"/articles/{article_id}"
+    assert row_counts(session) == before
+    kept = soup(again).select_one("textarea#text").get_text()
+    assert kept.strip().startswith("The harbour authority")
