@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
+from app.browse.framing import event_framing, outlet_label, story_framing
 from app.browse.views import (
     ArticleRef,
     EventComparison,
@@ -18,6 +19,7 @@ from app.browse.views import (
     StoryRef,
 )
 from app.db.models import Article, Event, Passage, Story
+from app.framing import PassageIn
 
 
 def column_key(article: Article) -> str:
@@ -96,16 +98,25 @@ def _comparison(event: Event, story: StoryRef, passages: list[Passage], story_co
     return EventComparison(event=EventRef.of(event), story=story, columns=columns, missing=missing)
 
 
-def get_event_comparison(*, session: Session, event_id: int) -> EventComparison | None:
+def _passage_in(p: Passage) -> PassageIn:
+    return PassageIn(id=p.id, article_id=p.article_id, text=p.text,
+                     outlet=outlet_label(p.article.outlet.name if p.article.outlet else None, p.article_id))
+
+
+def get_event_comparison(*, session: Session, event_id: int, framing: bool = False) -> EventComparison | None:
+    """The event's columns; with `framing`, also its framing analysis (the story's passages as background)."""
     event = session.scalars(select(Event).where(Event.id == event_id).options(joinedload(Event.story))).one_or_none()
     if event is None:
         return None
     passages = _passages(session, event.story_id, event.id)
     articles = _story_articles(session, event.story_id)
-    return _comparison(event, StoryRef.of(event.story), passages, _only_here(articles, passages), True)
+    comparison = _comparison(event, StoryRef.of(event.story), passages, _only_here(articles, passages), True)
+    if framing:
+        comparison.framing = event_framing(comparison, [_passage_in(p) for p in passages])
+    return comparison
 
 
-def get_story_overview(*, session: Session, story_id: int) -> StoryOverview | None:
+def get_story_overview(*, session: Session, story_id: int, framing: bool = False) -> StoryOverview | None:
     story = session.scalars(
         select(Story).where(Story.id == story_id).options(selectinload(Story.events))
     ).one_or_none()
@@ -117,4 +128,7 @@ def get_story_overview(*, session: Session, story_id: int) -> StoryOverview | No
     ref = StoryRef.of(story)
     events = [_comparison(e, ref, passages, story_columns, False) for e in story.events]
     events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
-    return StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
+    overview = StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
+    if framing:
+        overview.framing = story_framing(overview)
+    return overview

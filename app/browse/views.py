@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, computed_field
+from pydantic import BaseModel, Field, computed_field
 
 from app.browse.slugs import article_path, event_path, outlet_path, story_path
 from app.db.models import Article, Event, Outlet, Passage, Story
 
 LEDE_MARK = "[from the lede] "
+FRAMING_EVENT = (
+    "The framing analysis of this event (app.framing EventFraming.to_json()): naming, distinctive wording "
+    "and loaded terms, attribution verbs with their stance, tone, the closest passage pair's word diff and "
+    "the outlets that omitted it. Outlets are named by label ('Unknown outlet (article N)' when unknown); "
+    "every signal carries spans {passage_id, start, end, text} into the passage texts and an `explain` line. "
+    "Null for the events inside a story (the story's framing has them); a snapshot keeps the framing as it "
+    "was when it was taken.")
+FRAMING_STORY = (
+    "The framing analysis of this story (app.framing StoryFraming.to_json()): story-wide naming, wording, "
+    "attribution and tone, coverage per outlet, independence ('N articles, M independent reports' with the "
+    "near-copy groups) and `events`: each event's framing by event id.")
 
 
 class OutletRef(BaseModel):
@@ -117,6 +129,7 @@ class EventComparison(BaseModel):
     story: StoryRef
     columns: list[OutletColumn]  # outlets that reported the event
     missing: list[OutletColumn] = []  # outlets of the story that did not
+    framing: dict[str, Any] | None = Field(default=None, description=FRAMING_EVENT)
 
     def column(self, key: str) -> OutletColumn | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -137,6 +150,7 @@ class StoryOverview(BaseModel):
     story: StoryRef
     columns: list[OutletColumn]  # every outlet of the story, with its "only here" passages
     events: list[EventComparison]
+    framing: dict[str, Any] | None = Field(default=None, description=FRAMING_STORY)
 
     def cell(self, event: EventComparison, key: str) -> OutletColumn | None:
         return event.column(key)

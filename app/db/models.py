@@ -66,6 +66,8 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # What clustering needs of the article (entities, numbers, dates...), computed once at ingest.
     features: Mapped[dict | None] = mapped_column(JSONB)
+    # The title embedded with the passages' model (NULL without a title).
+    title_embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     outlet: Mapped[Outlet | None] = relationship(back_populates="articles")

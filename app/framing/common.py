@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,20 +72,22 @@ def nlp():
 
 _DOCS: OrderedDict[str, object] = OrderedDict()
 _DOC_CACHE_SIZE = 4096
+_DOCS_LOCK = threading.Lock()  # page routes run in a thread pool
 
 
 def parse(passages: list[PassageIn]) -> dict[int, object]:
     """spaCy Doc per passage id. Parsed once per text: a story's events reuse their passages' docs."""
-    todo = [p.text for p in passages if p.text not in _DOCS]
-    for text, doc in zip(todo, nlp().pipe(todo, batch_size=32), strict=True):
-        _DOCS[text] = doc
-    out = {}
-    for p in passages:
-        _DOCS.move_to_end(p.text)
-        out[p.id] = _DOCS[p.text]
-    while len(_DOCS) > _DOC_CACHE_SIZE:
-        _DOCS.popitem(last=False)
-    return out
+    with _DOCS_LOCK:
+        todo = list(dict.fromkeys(p.text for p in passages if p.text not in _DOCS))
+        for text, doc in zip(todo, nlp().pipe(todo, batch_size=32), strict=True):
+            _DOCS[text] = doc
+        out = {}
+        for p in passages:
+            _DOCS.move_to_end(p.text)
+            out[p.id] = _DOCS[p.text]
+        while len(_DOCS) > _DOC_CACHE_SIZE:
+            _DOCS.popitem(last=False)
+        return out
 
 
 def read_sections(name: str) -> dict[str, list[str]]:

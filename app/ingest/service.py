@@ -40,6 +40,11 @@ class PreparedArticle:
     def passage_texts(self) -> list[str]:
         return [self.clean_text[s.start : s.end] for s in self.spans]
 
+    @property
+    def texts_to_embed(self) -> list[str]:
+        """The passages, then the title when there is one: one model call covers both."""
+        return self.passage_texts + ([self.title] if self.title else [])
+
 
 @dataclass
 class IngestResult:
@@ -117,7 +122,10 @@ def find_duplicates(session: Session, hashes: list[str]) -> dict[str, int]:
 
 
 def store_article(session: Session, prepared: PreparedArticle, vectors, model_name: str) -> Article:
+    """Insert the article and its passages; `vectors` as from `texts_to_embed`."""
     draft = prepared.draft
+    passage_vectors = vectors[: len(prepared.spans)]
+    title_vector = vectors[len(prepared.spans)] if prepared.title else None
     article = Article(
         outlet=get_or_create_outlet(session, draft.outlet, draft.url),
         title=prepared.title,
@@ -130,6 +138,7 @@ def store_article(session: Session, prepared: PreparedArticle, vectors, model_na
         source_text=draft.raw,
         clean_text=prepared.clean_text,
         content_hash=prepared.content_hash,
+        title_embedding=title_vector,
     )
     article.passages = [
         Passage(
@@ -140,7 +149,7 @@ def store_article(session: Session, prepared: PreparedArticle, vectors, model_na
             embedding=vector,
             embedding_model=model_name,
         )
-        for i, (span, vector) in enumerate(zip(prepared.spans, vectors, strict=True))
+        for i, (span, vector) in enumerate(zip(prepared.spans, passage_vectors, strict=True))
     ]
     session.add(article)
     session.flush()
@@ -178,7 +187,7 @@ def ingest_drafts(
         known = find_duplicates(session, [p.content_hash for p in prepared.values()])
         session.rollback()  # end the read-only transaction before the model runs
         to_embed = [i for i, p in prepared.items() if p.content_hash not in known]
-        texts = [t for i in to_embed for t in prepared[i].passage_texts]
+        texts = [t for i in to_embed for t in prepared[i].texts_to_embed]
         try:
             vectors = embedder.embed(texts)
         except Exception as exc:  # the model failing must not store anything
@@ -195,7 +204,7 @@ def ingest_drafts(
             if p.content_hash in known:
                 results[i] = IngestResult(name, "duplicate", article_id=known[p.content_hash], title=p.title)
                 continue
-            count = len(p.spans)
+            count = len(p.texts_to_embed)
             own = vectors[offset : offset + count]
             offset += count
             results[i] = _store_one(session, p, own, embedder.name, on_store, known)

@@ -29,19 +29,21 @@ def new_id(length: int = ID_LENGTH) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
-def live_view(*, session: Session, kind: str, target_id: int) -> EventComparison | StoryOverview | None:
+def live_view(*, session: Session, kind: str, target_id: int,
+              framing: bool = False) -> EventComparison | StoryOverview | None:
     if kind == "event":
-        return get_event_comparison(session=session, event_id=target_id)
+        return get_event_comparison(session=session, event_id=target_id, framing=framing)
     if kind == "story":
-        return get_story_overview(session=session, story_id=target_id)
+        return get_story_overview(session=session, story_id=target_id, framing=framing)
     raise SnapshotError(f"kind must be one of {', '.join(KINDS)}")
 
 
 def create_snapshot(*, session: Session, kind: str, target_id: int, model: str,
                     fingerprint: str | None = None) -> Snapshot:
     """Freeze the page as it is now. With `fingerprint` (what the page showed), refuse when the live
-    page has changed since, so the snapshot holds exactly what was on screen."""
-    view = live_view(session=session, kind=kind, target_id=target_id)
+    page has changed since, so the snapshot holds exactly what was on screen. The framing analysis is
+    frozen with it: the snapshot page shows the panels as they were, never recomputed."""
+    view = live_view(session=session, kind=kind, target_id=target_id, framing=True)
     if view is None:
         raise SnapshotError(f"there is no {kind} {target_id}")
     if fingerprint and fingerprint != view.fingerprint:

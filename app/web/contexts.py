@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from app.browse.views import (
 from app.config import get_settings
 from app.snapshots.models import Snapshot
 from app.snapshots.service import LiveState, compare_with_live, stored_view
+from app.web.panels import Panels, event_panels, story_panels
 from app.web.submissions import Outcome, Submission
 
 LATEST_ARTICLES = 10
@@ -138,6 +140,10 @@ class StoryContext:
     def description(self) -> str:
         return share_description(self.overview)
 
+    @cached_property
+    def panels(self) -> Panels | None:
+        return story_panels(self.overview)
+
 
 @dataclass
 class EventContext:
@@ -148,6 +154,10 @@ class EventContext:
     @property
     def description(self) -> str:
         return share_description(self.comparison)
+
+    @cached_property
+    def panels(self) -> Panels | None:
+        return event_panels(self.comparison)
 
 
 @dataclass
@@ -212,6 +222,11 @@ class SnapshotContext:
     @property
     def description(self) -> str:
         return share_description(self.view)
+
+    @cached_property
+    def panels(self) -> Panels | None:
+        """From the framing frozen in the snapshot, never recomputed."""
+        return event_panels(self.view) if isinstance(self.view, EventComparison) else story_panels(self.view)
 
     @classmethod
     def build(cls, *, session: Session, snapshot: Snapshot) -> SnapshotContext:

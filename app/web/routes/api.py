@@ -110,7 +110,7 @@ def api_list_stories(session: SessionDep, outlet_id: int | None = None, date_fro
 @router.get("/stories/{story_id}", response_model=StoryOverview, responses={308: {"description": "Regrouped"}})
 def api_get_story(session: SessionDep, story_id: int):
     """A story with its coverage by outlet and every event; an id merged away redirects to its successor."""
-    overview = get_story_overview(session=session, story_id=story_id)
+    overview = get_story_overview(session=session, story_id=story_id, framing=True)
     return overview if overview is not None else _moved("story", story_id, session, "stories")
 
 
@@ -122,7 +122,7 @@ def api_list_events(session: SessionDep, story_id: int | None = None, page: int 
 
 @router.get("/events/{event_id}", response_model=EventComparison, responses={308: {"description": "Regrouped"}})
 def api_get_event(session: SessionDep, event_id: int):
-    comparison = get_event_comparison(session=session, event_id=event_id)
+    comparison = get_event_comparison(session=session, event_id=event_id, framing=True)
     return comparison if comparison is not None else _moved("event", event_id, session, "events")
 
 

@@ -12,7 +12,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/events/{ref}", name="show_event")
 def show_event(request: Request, session: SessionDep, ref: str):
     event_id = ref_id(ref, "event")
-    comparison = get_event_comparison(session=session, event_id=event_id)
+    comparison = get_event_comparison(session=session, event_id=event_id, framing=True)
     if comparison is None:
         return to_successor(request, session, "event", event_id, "/events")
     return canonical(request, comparison.event.path) or render(

@@ -12,7 +12,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/stories/{ref}", name="show_story")
 def show_story(request: Request, session: SessionDep, ref: str):
     story_id = ref_id(ref, "story")
-    overview = get_story_overview(session=session, story_id=story_id)
+    overview = get_story_overview(session=session, story_id=story_id, framing=True)
     if overview is None:
         return to_successor(request, session, "story", story_id, "/stories")
     return canonical(request, overview.story.path) or render(

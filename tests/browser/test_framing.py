@@ -1,0 +1,69 @@
+"""The framing panels and passage highlights in a real browser, on the seeded server: a highlight reached
+with the keyboard explains itself, and the panels fit a phone screen."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def claimed_event(server) -> dict:
+    """The seed event holding "Kelly claimed ..." (seed 000), found through the API."""
+    for item in httpx.get(server + "/api/events", timeout=30).json()["items"]:
+        event = httpx.get(server + f"/api/events/{item['event']['id']}", timeout=60).json()
+        for col in event["columns"]:
+            for p in col["passages"]:
+                if p["text"].startswith("Kelly claimed"):
+                    return {
+                        "path": event["event"]["path"],
+                        "passage": p["id"],
+                        "story": event["story"]["path"],
+                    }
+    pytest.skip("the seeded server has no event with 'Kelly claimed'")
+
+
+def test_a_highlight_reached_with_the_keyboard_says_why(server, page, claimed_event):
+    page.goto(server + claimed_event["path"])
+    assert page.locator(".framing .panel").count() == 6
+    target = page.locator(f"#passage-{claimed_event['passage']} mark.hl", has_text="claimed").first
+    why_id = target.get_attribute("aria-describedby")
+    explanation = page.locator(f"[id='{why_id}']")
+    assert not explanation.is_visible()
+    for _ in range(80):  # Tab through the page until the mark has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-describedby')") == why_id:
+            break
+    else:
+        pytest.fail("Tab never reached the highlighted 'claimed'")
+    assert explanation.is_visible()
+    assert "distancing attribution verb" in explanation.inner_text() and "Kelly" in explanation.inner_text()
+    assert page.evaluate("document.activeElement.textContent") == "claimed"
+    shot(page, "event-framing")
+    page.keyboard.press("Tab")
+    assert not explanation.is_visible()
+
+
+def test_story_panels_show_independence_and_the_verbs(server, page, claimed_event):
+    page.goto(server + claimed_event["story"])
+    assert "independent report" in page.locator(".panel[id$='-independence']").inner_text()
+    assert "‘claimed’" in page.locator(".panel table.stances").inner_text()
+    shot(page, "story-framing")
+
+
+def test_event_framing_fits_a_phone_screen(server, browser, claimed_event):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        phone.goto(server + claimed_event["path"])
+        assert phone.locator(".framing .panel").count() == 6
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        phone.locator("blockquote mark.hl").first.focus()  # the explanation appears in the text flow
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot(phone, "event-framing-375px")
+    finally:
+        context.close()

@@ -1,0 +1,161 @@
+"""The framing analysis on the event, story and snapshot pages and in the API, on the seed articles:
+the contrasts of seeds/README ("Framing contrasts") show up without being asked for."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from app.db.models import Article, Passage, Story
+from app.ingest.seeds import read_seeds
+from app.pipeline import ingest_items
+from tests.conftest import SEEDS
+from tests.factories import web_client
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def client(session):
+    with web_client(session) as c:
+        yield c
+
+
+@pytest.fixture
+def seeds(session) -> dict:
+    """The three seeds through the real pipeline; clustering makes their story and events."""
+    list(ingest_items(session=session, items=read_seeds(SEEDS, max_bytes=2_000_000)))
+    articles = {a.source_name.split("/")[-1][:3]: a for a in session.query(Article).all()}
+    labels = {
+        k: a.outlet.name if a.outlet else f"Unknown outlet (article {a.id})" for k, a in articles.items()
+    }
+    claimed = session.query(Passage).filter(Passage.text.like("Kelly claimed%")).one()
+    return {
+        "labels": labels,
+        "story": session.query(Story).one(),
+        "claimed_event": claimed.event_id,
+        "claimed_passage": claimed.id,
+    }
+
+
+def soup(response):
+    assert response.status_code == 200, response.text[:500]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def marks(page, word):
+    return [m for m in page.select("blockquote.passage mark.hl") if m.get_text() == word]
+
+
+def explanation(page, mark):
+    why = page.find(id=mark["aria-describedby"])
+    assert why is not None and why.get_text() == mark["title"]
+    return why.get_text()
+
+
+def stance_row(page, label):
+    return next(r for r in page.select(".panel table.stances tbody tr") if r.th.get_text(strip=True) == label)
+
+
+def test_event_page_marks_claimed_as_distancing_and_the_other_outlets_verbs_not(client, seeds):
+    page = soup(client.get(f"/events/{seeds['claimed_event']}"))
+    seed_000 = page.select_one(f"#passage-{seeds['claimed_passage']}")
+    claimed = marks(seed_000, "claimed")
+    assert len(claimed) == 1 and "hl-distancing" in claimed[0]["class"] and claimed[0]["tabindex"] == "0"
+    assert "distancing attribution verb" in explanation(page, claimed[0]) and "Kelly" in claimed[0]["title"]
+    others = [m for q in page.select("blockquote.passage") if q is not seed_000
+              for m in q.select("mark.hl-attribution")]
+    assert others, "the other outlets' reporting verbs are marked too"
+    assert all("hl-distancing" not in m["class"] and "distancing" not in m["title"] for m in others)
+    contrast = page.select_one(".panel .contrast").get_text()
+    assert f"{seeds['labels']['000']} reported with distancing verbs (‘claimed’)" in contrast
+    others = [o for o in seeds["labels"].values() if o in contrast and o != seeds["labels"]["000"]]
+    assert others and all(f"{o} used none" in contrast for o in others)
+    assert (
+        "‘claimed’"
+        in stance_row(page, seeds["labels"]["000"]).select_one("td.stance-distancing.flagged").get_text()
+    )
+    titles = [h.get_text() for h in page.select(".framing .panel > h3")]
+    assert titles == ["Naming", "Attribution", "Distinctive wording", "Tone", "Wording diff", "Coverage"]
+    tone = page.select_one(".panel .tone").get_text(" ", strip=True)
+    assert "Sentiment" in tone and "wording" in tone and "of content words" in tone
+    assert page.select(".panel .tone .bar .fill[class*='w-']")
+    assert not page.select("[style]") and not page.select("script:not([src])")
+
+
+def test_story_page_contrasts_verbs_naming_and_loaded_terms(client, seeds):
+    story = seeds["story"]
+    page = soup(client.get(f"/stories/{story.id}"))
+    a, b, c = (seeds["labels"][k] for k in ("000", "001", "002"))
+    claimed_row = stance_row(page, a)
+    assert "‘claimed’" in claimed_row.select_one("td.stance-distancing").get_text()
+    for label, verbs in ((b, {"said", "declared", "warned"}), (c, {"explained", "noted"})):
+        row = stance_row(page, label)
+        assert row.select_one("td.stance-distancing").get_text(strip=True) == "0"
+        used = set(re.findall(r"‘([^’]+)’", row.get_text()))
+        assert verbs <= used, (label, used)
+
+    naming = page.select_one(".panel table.naming")
+    heads = [th.get_text(strip=True) for th in naming.select("thead th")][1:]
+    russia = next(r for r in naming.select("tbody tr") if r.th.get_text(" ", strip=True).startswith("Russia"))
+    cells = dict(zip(heads, [td.get_text(" ", strip=True) for td in russia.select("td")], strict=True))
+    assert "Russian dictatorship" in cells[a] and "Kremlin" in cells[a]
+    assert "Moscow" in cells[c] and "Russian president" in cells[c]
+    assert "named differently" in russia.th.get_text()
+
+    for word, reason in (
+        ("dictatorship", "loaded term (pejorative label)"),
+        ("unprovoked", "loaded term (evaluative modifier)"),
+    ):
+        found = marks(page, word)
+        assert found, word
+        assert reason in explanation(page, found[0])
+    assert "how " + a + " names Russia" in marks(page, "Kremlin")[0]["title"]
+    independence = page.select_one(".panel[id$='-independence']").get_text(" ", strip=True)
+    assert "3 articles, 3 independent reports" in independence
+    assert [h.get_text() for h in page.select(".framing .panel > h3")][:2] == ["Independence", "Naming"]
+    assert len(page.select("table.grid tbody tr")) == len(story.events)  # the coverage grid, unchanged
+
+
+def test_api_returns_the_framing_and_documents_it(client, seeds):
+    event = client.get(f"/api/events/{seeds['claimed_event']}").json()
+    framing = event["framing"]
+    assert {"naming", "wording", "attribution", "tone", "diffs", "omitted_by", "explain"} <= set(framing)
+    verbs = {a["verb"]: a["stance"] for o in framing["attribution"] for a in o["attributions"]}
+    assert verbs["claimed"] == "distancing"
+    story = client.get(f"/api/stories/{seeds['story'].id}").json()
+    assert story["framing"]["independence"]["summary"] == "3 articles, 3 independent reports"
+    assert str(seeds["claimed_event"]) in story["framing"]["events"]
+    lemmas = {o["outlet"]: o["verbs"] for o in story["framing"]["attribution"]}
+    assert {"say", "declare", "warn"} <= set(lemmas[seeds["labels"]["001"]])
+    assert {"explain", "note"} <= set(lemmas[seeds["labels"]["002"]])
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "framing analysis" in schemas["EventComparison"]["properties"]["framing"]["description"]
+    assert "independence" in schemas["StoryOverview"]["properties"]["framing"]["description"]
+
+
+def test_a_snapshot_keeps_the_framing_it_was_taken_with(client, session, seeds, monkeypatch):
+    event_id = seeds["claimed_event"]
+    page = client.get(f"/events/{event_id}")
+    form = {i["name"]: i["value"] for i in soup(page).select("form[action='/snapshots'] input[type=hidden]")}
+    shared = client.post("/snapshots", data=form, headers=HX)  # the HTMX variant: only the share block
+    assert shared.status_code == 201 and "<html" not in shared.text and "framing" not in shared.text
+    location = BeautifulSoup(shared.text, "html.parser").select_one(".copy-row a")["href"]
+
+    passage = session.get(Passage, seeds["claimed_passage"])
+    passage.text = passage.text.replace("Kelly claimed", "Kelly said", 1)
+    session.commit()
+    live = soup(client.get(f"/events/{event_id}"))
+    assert not marks(live, "claimed") or all("Kelly" not in m["title"] for m in marks(live, "claimed"))
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("a snapshot page must show its frozen framing, not recompute it")
+
+    monkeypatch.setattr("app.browse.framing.analyse_event", not_again)
+    monkeypatch.setattr("app.browse.framing.analyse_story", not_again)
+    frozen = soup(client.get(location))
+    claimed = marks(frozen.select_one(f"#passage-{seeds['claimed_passage']}"), "claimed")
+    assert claimed and "hl-distancing" in claimed[0]["class"]
+    assert "reported with distancing verbs (‘claimed’)" in frozen.select_one(".panel .contrast").get_text()
+    snapshot = client.get(f"/api/snapshots/{location.rsplit('/', 1)[1]}").json()
+    assert snapshot["payload"]["framing"]["attribution"]
