@@ -5,8 +5,12 @@ honest figures (research script, no database).
 
 Training pairs are the candidate pairs the app itself scores (each article's NEIGHBOURS nearest by
 vector), labelled by the gold `event`: in ECB+ these are mostly same-topic pairs, i.e. the hard
-negatives (two earthquakes); in AllSides, nearest neighbours from another story. Each file gets
-equal total weight. Logistic regression with a small L2 penalty, fitted with scipy (L-BFGS).
+negatives (two earthquakes); in AllSides, nearest neighbours from another story. Weighting is
+balanced per file: inside each file positives and negatives weigh half each, and each file
+weighs the same. Unbalanced, the intercept learns each file's base rate (31% of ECB+ candidate
+pairs are positive, 4% of AllSides'), which does not transfer: leave-one-dataset-out F1 was
+0.734 / 0.749 unbalanced, 0.903 / 0.757 balanced. Logistic regression with a small L2 penalty,
+fitted with scipy (L-BFGS), over the FITTED features (the rest keep coefficient 0).
 
 Printed: jointly fitted figures, leave-one-dataset-out (fit on one file, cluster the other),
 topic-wise 5-fold CV on ECB+ (fit on AllSides + 4/5 of the ECB+ topics, score the rest), and
@@ -35,6 +39,9 @@ from app.cluster.stories import NEIGHBOURS, THRESHOLD, candidate_pairs, cluster_
 DATA = Path("/work/shared/datasets")
 FILES = ("ecbplus-dev", "allsides-dev")
 L2 = 1e-3
+# "days" (publication-day gap) is left out: dates are known for only part of each file, and
+# fitted it took the sign of each file's dating pattern; without it held-out F1 is higher.
+FITTED = tuple(f for f in pairs.FEATURES if f != "days")
 
 
 def pair_data(feats, gold):
@@ -46,10 +53,12 @@ def pair_data(feats, gold):
 
 
 def fit(xs: list[np.ndarray], ys: list[np.ndarray]) -> tuple[np.ndarray, float]:
-    """Weighted logistic regression: every block (file) weighs the same in total."""
-    x = np.concatenate(xs)
+    """Weighted logistic regression over the FITTED columns: in every block (file) positives and
+    negatives weigh half each, and every block weighs the same in total."""
+    cols = [pairs.FEATURES.index(f) for f in FITTED]
+    x = np.concatenate(xs)[:, cols]
     y = np.concatenate(ys)
-    w = np.concatenate([np.full(len(b), 1.0 / len(b)) for b in ys])
+    w = np.concatenate([np.where(b > 0, 0.5 / max(b.sum(), 1.0), 0.5 / max((1 - b).sum(), 1.0)) for b in ys])
     w *= len(w) / w.sum()
 
     def loss(theta):
@@ -61,7 +70,9 @@ def fit(xs: list[np.ndarray], ys: list[np.ndarray]) -> tuple[np.ndarray, float]:
         return nll, g
 
     res = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B")
-    return res.x[:-1], float(res.x[-1])
+    coef = np.zeros(len(pairs.FEATURES))
+    coef[cols] = res.x[:-1]
+    return coef, float(res.x[-1])
 
 
 def evaluate(feats, gold, coef, intercept, threshold=THRESHOLD, subset=None):
@@ -89,7 +100,7 @@ def main() -> None:
     print("joint fit:")
     for name in FILES:
         _, feats, gold, _, _ = data[name]
-        for t in (0.15, THRESHOLD, 0.3, 0.4, 0.5):
+        for t in sorted({0.3, 0.4, THRESHOLD, 0.6, 0.7}):
             print(f"  {name:<13} threshold {t}: {evaluate(feats, gold, coef, intercept, t)}")
     for train, test in (FILES, FILES[::-1]):
         c, b = fit([data[train][3]], [data[train][4]])

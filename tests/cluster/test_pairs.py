@@ -36,3 +36,18 @@ def test_candidate_pairs_hold_each_articles_nearest():
     for a in range(50):
         b = int(np.argmax(sims[a]))
         assert (min(a, b), max(a, b)) in got
+
+
+def test_lead_name_missing_and_year_clash_count_against():
+    import datetime as dt
+
+    a = art(1, [[1, 0, 0]], ["jackson", "chargers"])
+    b = art(2, [[1, 0, 0]], ["williams", "chargers"])
+    c = art(3, [[1, 0, 0]], ["jackson", "chargers"])
+    a.published, b.published, c.published = dt.date(2008, 1, 1), dt.date(2013, 1, 1), None
+    arts = [a, b, c]
+    ctx = PairContext(arts, DocumentFrequencies.from_articles(arts))
+    x = pair_features(ctx, np.array([0, 0]), np.array([1, 2]))
+    lead, years = FEATURES.index("lead_missing"), FEATURES.index("years")
+    assert x[0, lead] > 0.0 and x[1, lead] == 0.0
+    assert x[0, years] == -1.0 and x[1, years] == 0.0
