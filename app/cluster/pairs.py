@@ -84,7 +84,7 @@ def _lead_names(a, df: DocumentFrequencies) -> dict[str, float]:
     return {t: df.idf("@" + t) for t in ranked}
 
 
-def _lead_missing(ctx: "PairContext", i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _lead_missing(ctx: PairContext, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Idf-weighted share of each article's lead names that the other never mentions, averaged
     over both directions (0 when neither has lead names)."""
     out = np.zeros(len(i))
