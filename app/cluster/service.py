@@ -269,17 +269,3 @@ def _record_redirects(session: Session, kind: str, successors: dict[int, int]) -
             .on_conflict_do_update(index_elements=["kind", "old_id"], set_={"new_id": new_id})
         )
     return len(successors)
-
-
-def resolve_redirect(session: Session, kind: str, old_id: int, max_hops: int = 20) -> int | None:
-    """Follow an id that disappeared to the id that now holds most of it."""
-    current, seen = old_id, set()
-    for _ in range(max_hops):
-        nxt = session.scalar(
-            select(ClusterRedirect.new_id).where(ClusterRedirect.kind == kind, ClusterRedirect.old_id == current)
-        )
-        if nxt is None or nxt in seen:
-            break
-        seen.add(current)
-        current = nxt
-    return current if current != old_id else None

@@ -4,7 +4,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app.cluster.service import NothingToCluster, recluster, resolve_redirect
+from app.browse.redirects import successor
+from app.cluster.service import NothingToCluster, recluster
 from app.db.models import Article, ClusterRedirect, Event, Story
 from app.export import export_corpus
 from app.ingest.extract import from_text
@@ -168,7 +169,7 @@ def test_a_vanished_story_id_redirects_to_its_successor(session, settings):
     session.flush()
     recluster(session)
     assert session.get(Story, orphan.id) is None
-    assert resolve_redirect(session, "story", orphan.id) == real
+    assert successor(session=session, kind="story", old_id=orphan.id) == real
     assert session.scalar(select(ClusterRedirect.kind).where(ClusterRedirect.old_id == orphan.id)) == "story"
 
 

@@ -1,0 +1,155 @@
+"""Page latency and throughput under concurrent clients, beside a trivial endpoint of the same app.
+
+    .venv/bin/python bench/pages.py [--articles 10000] [--seconds 30] [--clients 16]
+
+Builds a synthetic corpus in a fresh embedded database (stories of 2-5 articles from different
+outlets, 6 passages each with real sentences from the seed articles, events across the
+articles of a story, a snapshot per sampled event), starts `parallax serve` on it, then for each
+page kind (home, story, event, snapshot) and for /healthz runs `--clients` concurrent clients for
+`--seconds` seconds over a sample of URLs, and prints p50 / p99 latency and requests/s, and each
+page's throughput as a share of the trivial endpoint's, all from one run.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
+    from sqlalchemy import insert, select
+
+    from app.db import base
+    from app.db.models import Article, Event, Outlet, Passage, Story
+    from app.pipeline import prepare_database
+
+    prepare_database()
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    sentences = [s for f in sorted((ROOT / "seeds").glob("*.txt"))
+                 for s in re.split(r"(?<=[.!?])\s+", f.read_text(encoding="utf-8")) if len(s) > 60]
+    with base.session_scope() as session:
+        outlets = [Outlet(name=f"Outlet {i}") for i in range(40)]
+        session.add_all(outlets)
+        session.flush()
+        made = 0
+        while made < n_articles:
+            story = Story(title=f"Synthetic story {made}")
+            session.add(story)
+            session.flush()
+            size = rng.randint(2, 5)
+            events = [Event(story_id=story.id, label=f"Event {made}-{k}") for k in range(3)]
+            session.add_all(events)
+            session.flush()
+            for a in range(size):
+                texts = [" ".join(rng.sample(sentences, 2)) for _ in range(6)]
+                clean = "\n\n".join(texts)
+                article = Article(outlet_id=outlets[rng.randrange(40)].id, story_id=story.id, title=f"Article {made}",
+                                  source_format="text", source_text=clean, clean_text=clean,
+                                  content_hash=f"synthetic-{made}", published=None)
+                session.add(article)
+                session.flush()
+                offset, rows = 0, []
+                for p, text in enumerate(texts):
+                    vector = nrng.normal(size=384).astype(np.float32)
+                    rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),
+                                 "text": text, "embedding": vector / np.linalg.norm(vector),
+                                 "embedding_model": "all-MiniLM-L6-v2", "event_id": events[p].id if p < 3 else None})
+                    offset += len(text) + 2
+                session.execute(insert(Passage), rows)
+                made += 1
+            if made % 1000 < 5:
+                session.commit()
+        session.commit()
+        return list(session.scalars(select(Event.id).order_by(Event.id)))
+
+
+async def hammer(base_url: str, paths: list[str], seconds: float, clients: int) -> tuple[list[float], int]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(worker: int) -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+            i = worker
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                response = await http.get(paths[i % len(paths)])
+                latencies.append(time.perf_counter() - start)
+                errors += response.status_code >= 400
+                i += clients
+
+    await asyncio.gather(*(client(w) for w in range(clients)))
+    return latencies, errors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--clients", type=int, default=16)
+    args = ap.parse_args()
+    os.environ["PARALLAX_DATA_DIR"] = tempfile.mkdtemp(prefix="parallax-pages-")
+    os.environ.pop("DATABASE_URL", None)
+
+    start = time.perf_counter()
+    event_ids = build_corpus(args.articles)
+    print(f"corpus: {args.articles} articles, {len(event_ids)} events, built in {time.perf_counter() - start:.0f} s")
+
+    import httpx
+
+    from app.db import base
+    from app.db.models import Event
+    from tests.helpers import cli_env, running_server
+
+    base.get_engine().dispose()
+    sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
+    with base.session_scope() as session:
+        story_ids = sorted({session.get(Event, e).story_id for e in sample})
+    env = cli_env(Path(os.environ["PARALLAX_DATA_DIR"]))
+    with running_server(env) as url:
+        snapshots = []
+        for event_id in sample[:50]:
+            r = httpx.post(f"{url}/api/snapshots", json={"kind": "event", "id": event_id}, timeout=60)
+            if r.status_code < 300:
+                snapshots.append(f"/c/{r.json()['id']}")
+        kinds = {
+            "trivial /healthz": ["/healthz"],
+            "home": ["/", "/?page=2", "/?page=3"],
+            "story": [f"/stories/{s}" for s in story_ids],
+            "event": [f"/events/{e}" for e in sample],
+            "snapshot": snapshots or ["/healthz"],
+        }
+        for paths in kinds.values():  # warm-up: follow redirects once so the sample hits final URLs
+            for i, p in enumerate(paths):
+                r = httpx.get(url + p, follow_redirects=True, timeout=60)
+                paths[i] = r.url.raw_path.decode()
+        results = {}
+        for kind, paths in kinds.items():
+            latencies, errors = asyncio.run(hammer(url, paths, args.seconds, args.clients))
+            latencies.sort()
+            rate = len(latencies) / args.seconds
+            results[kind] = rate
+            p99 = latencies[int(len(latencies) * 0.99) - 1]
+            print(f"{kind:18s} p50 {statistics.median(latencies) * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms   "
+                  f"{rate:7.1f} req/s   errors {errors}   share of trivial {rate / results['trivial /healthz']:.0%}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
