@@ -1,4 +1,4 @@
-"""The `parallax` command: ingest, export, serve, run, db upgrade/check."""
+"""The `parallax` command: ingest, export, serve, worker, db upgrade/check."""
 from __future__ import annotations
 
 import json
@@ -17,7 +17,17 @@ from app.config import get_settings
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
 def cli(verbose: bool) -> None:
     """Parallax: see how news outlets frame the same event."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from app.logs import configure_logging
+
+    configure_logging(fmt=get_settings().log_format, level=logging.INFO if verbose else logging.WARNING)
+
+
+def _service_logging() -> None:
+    """Long-running commands log at PARALLAX_LOG_LEVEL in PARALLAX_LOG_FORMAT."""
+    from app.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(fmt=settings.log_format, level=settings.log_level)
 
 
 @cli.group()
@@ -141,6 +151,9 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
     from app.pipeline import prepare_database, seed_if_empty
 
     settings = get_settings()
+    _service_logging()
+    if not settings.admin_token:
+        logging.getLogger("parallax").warning("PARALLAX_ADMIN_TOKEN is not set: anyone can add and delete articles")
     embedder = get_embedder()
     prepare_database(embedder)
     if seed:
@@ -151,7 +164,34 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
     # exit lets atexit stop the embedded Postgres instead of leaving it running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                log_level="info")
+                log_config=None, access_log=False)  # our middleware logs each request with its id
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run the jobs due now, then exit.")
+def worker(once: bool) -> None:
+    """Run background jobs (ingest, fetch by URL, recluster) until stopped; start as many as you like."""
+    import threading
+
+    from app.embed.model import get_embedder
+    from app.jobs.worker import Worker
+    from app.pipeline import prepare_database
+
+    _service_logging()
+    embedder = get_embedder()  # once per process
+    prepare_database(embedder)
+    runner = Worker(embedder=embedder)
+    if once:
+        count = 0
+        while runner.run_once() is not None:
+            count += 1
+        click.echo(f"{count} job(s) run")
+        return
+    stop = threading.Event()
+    # SIGTERM/SIGINT: finish the job in hand, then exit (atexit stops an embedded Postgres).
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    runner.run_forever(stop)
 
 
 if __name__ == "__main__":

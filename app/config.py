@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,10 +36,43 @@ class Settings(BaseSettings):
     passage_max_chars: int = 480
     passage_min_chars: int = 120
 
+    # Background jobs (the `jobs` table; `parallax worker`)
+    inline_worker: Literal["auto", "on", "off"] = "auto"  # auto: a worker thread in `serve` when DATABASE_URL is unset
+    job_max_attempts: int = 5
+    job_backoff_s: float = 2.0  # retry n waits backoff * 2**(n-1) seconds
+    job_heartbeat_s: float = 5.0
+    job_stale_after_s: float = 60.0  # a running job whose heartbeat is older is taken up again
+    job_poll_s: float = 0.5
+
+    # Security
+    admin_token: str | None = None  # set: writes need it (Bearer for /api, /login for the forms)
+    secret_key: str | None = None  # signs cookies; unset: a random key kept in PARALLAX_DATA_DIR/secret_key
+    max_request_bytes: int = 0  # 0: max_article_bytes + 1 MiB
+    rate_limit_per_minute: float = 60.0  # writes per client IP (token bucket, per process); 0 turns it off
+    rate_limit_burst: int = 20
+
+    # Fetching articles by URL
+    fetch_allow_private: bool = False
+    fetch_timeout_s: float = 10.0
+
+    # Logs
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+
     # Paths
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     templates_dir: Path = PROJECT_ROOT / "templates"
     static_dir: Path = PROJECT_ROOT / "static"
+
+    @property
+    def request_limit(self) -> int:
+        return self.max_request_bytes or self.max_article_bytes + 1024 * 1024
+
+    @property
+    def runs_inline_worker(self) -> bool:
+        if self.inline_worker == "auto":
+            return not self.database_url
+        return self.inline_worker == "on"
 
     @property
     def embedded_pg_dir(self) -> Path:

@@ -1,23 +1,58 @@
-"""create_app(): routers, static files, error pages."""
+"""create_app(): routers, /static mount, middleware, error pages, and the inline worker thread."""
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import get_settings
-from app.web.routes import api, articles, events, health, home, snapshots, stories, upload
+from app.security.csrf import verify_csrf
+from app.security.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from app.web.routes import api, articles, auth, events, health, home, snapshots, stories, upload
 from app.web.templating import render
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """On the embedded database (or PARALLAX_INLINE_WORKER=on) one worker thread runs the jobs."""
+    settings = get_settings()
+    worker = None
+    if settings.runs_inline_worker:
+        from app.embed.model import get_embedder
+        from app.jobs.worker import start_in_thread
+
+        worker = start_in_thread(embedder=get_embedder(), settings=settings)
+    try:
+        yield
+    finally:
+        if worker is not None:
+            thread, stop = worker
+            stop.set()
+            thread.join(timeout=60)
 
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Parallax", summary="How news outlets frame the same event", version="0.1.0")
+    app = FastAPI(title="Parallax", summary="How news outlets frame the same event", version="0.1.0",
+                  lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=str(settings.static_dir)), name="static")
-    for module in (health, home, stories, events, articles, upload, snapshots, api):
-        app.include_router(module.router)
+    for module in (health, home, stories, events, articles, upload, snapshots, auth):
+        app.include_router(module.router, dependencies=[Depends(verify_csrf)])
+    app.include_router(api.router)  # Bearer token, no cookies: no CSRF to guard against
+    # Added last runs first: request id and headers around everything, then the rate limit, then the size limit.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.request_limit)
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute,
+                       burst=settings.rate_limit_burst)
+    app.add_middleware(RequestContextMiddleware)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -33,5 +68,13 @@ def create_app() -> FastAPI:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
         return render(request, "error.html", {"status": 400, "detail": f"Bad request ({problems})."},
                       status_code=400)
+
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: DataError):
+        """A value Postgres cannot take (an id past the integer range): the request's fault, not ours."""
+        detail = "A value in the request is out of range."
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": detail}, status_code=422)
+        return render(request, "error.html", {"status": 404, "detail": detail}, status_code=404)
 
     return app

@@ -33,7 +33,7 @@ def synthetic_corpus(n_passages: int, per_article: int, rng: np.random.Generator
     n_stories = max(1, n_articles // 4)
     centres = rng.normal(size=(n_stories, DIM)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    for a in range(n_articles):
+    for _ in range(n_articles):
         story = int(rng.integers(n_stories))
         noise = rng.normal(scale=0.045, size=(per_article, DIM)).astype(np.float32)
         vectors = centres[story] + noise

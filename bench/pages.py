@@ -53,7 +53,7 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
             events = [Event(story_id=story.id, label=f"Event {made}-{k}") for k in range(3)]
             session.add_all(events)
             session.flush()
-            for a in range(size):
+            for _ in range(size):
                 texts = [" ".join(rng.sample(sentences, 2)) for _ in range(6)]
                 clean = "\n\n".join(texts)
                 article = Article(outlet_id=outlets[rng.randrange(40)].id, story_id=story.id, title=f"Article {made}",

@@ -16,3 +16,10 @@ document.addEventListener("click", async (event) => {
   }
   setTimeout(() => { button.textContent = "Copy link"; }, 2500);
 });
+
+// CSRF: HTMX requests carry the page's token (from <meta name="csrf-token">) in a header;
+// plain form posts carry it in a hidden field.
+document.addEventListener("htmx:configRequest", (event) => {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) event.detail.headers["X-CSRF-Token"] = meta.content;
+});

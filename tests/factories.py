@@ -75,15 +75,28 @@ def make_story(session: Session, *, title: str = "Council approves the transit p
 
 
 @contextmanager
-def web_client(session: Session) -> Iterator[TestClient]:
-    """The app with every request using the test's session."""
+def web_client(session: Session, *, csrf: bool = True) -> Iterator[TestClient]:
+    """The app with every request using the test's session. With `csrf`, the client sends the CSRF
+    token of its cookie in the X-CSRF-Token header, as static/app.js makes HTMX do."""
     from app.main import create_app
+    from app.security.csrf import COOKIE, HEADER
     from app.web.deps import get_session
 
     app = create_app()
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app) as client:
+        if csrf:
+            client.get("/healthz")
+            client.headers[HEADER] = client.cookies[COOKIE]
         yield client
+
+
+def run_jobs(session: Session, embedder=None) -> list:
+    """Run every due job in the test's session (what `parallax worker` does), returning them."""
+    from app.embed.model import get_embedder
+    from app.jobs.worker import run_due_jobs
+
+    return run_due_jobs(session=session, embedder=embedder or get_embedder())
 
 
 @contextmanager

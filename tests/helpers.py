@@ -34,6 +34,13 @@ def run_cli(*args: str, env: dict[str, str], timeout: int = 300) -> subprocess.C
 @contextmanager
 def running_server(env: dict[str, str], *args: str, timeout: float = 180):
     """`parallax serve` on a free port; yields its base URL once it answers."""
+    with server_process(env, *args, timeout=timeout) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def server_process(env: dict[str, str], *args: str, timeout: float = 180):
+    """`parallax serve` on a free port; yields (base URL, process) once it answers."""
     port = free_port()
     log = open(Path(env["PARALLAX_DATA_DIR"]).parent / f"server-{port}.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port), *args], cwd=ROOT,
@@ -52,7 +59,7 @@ def running_server(env: dict[str, str], *args: str, timeout: float = 180):
             if time.monotonic() > deadline:
                 raise TimeoutError(Path(log.name).read_text()[-3000:])
             time.sleep(0.3)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:

@@ -73,3 +73,10 @@ def test_every_compose_command_exists_in_the_project():
 def test_console_script_is_declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["parallax"] == "app.__main__:cli"
+
+
+def test_compose_runs_a_worker_for_background_jobs():
+    worker = COMPOSE["services"]["worker"]
+    assert worker["command"] == ["parallax", "worker"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["environment"]["DATABASE_URL"] == COMPOSE["services"]["web"]["environment"]["DATABASE_URL"]

@@ -28,6 +28,7 @@ from app.browse.views import (
     StorySummary,
 )
 from app.config import get_settings
+from app.jobs.models import Job
 from app.snapshots.models import Snapshot
 from app.snapshots.service import LiveState, compare_with_live, stored_view
 from app.web.panels import Panels, event_panels, story_panels
@@ -181,26 +182,102 @@ class SearchContext:
         return cls(q=q, mode=mode, hits=hits, model=get_settings().model)
 
 
+STEPS = {
+    "ingest_article": ("queued", "embedding", "clustering", "done"),
+    "fetch_article": ("queued", "fetching", "embedding", "clustering", "done"),
+    "recluster": ("queued", "clustering", "done"),
+}
+STEP_LABELS = {"queued": "Queued", "fetching": "Fetching the page", "embedding": "Embedding the passages",
+               "clustering": "Grouping into stories and events", "done": "Done"}
+
+
+@dataclass
+class JobView:
+    """A job as the upload panel shows it: its steps, and once done, what the article joined."""
+
+    job: Job
+    joined: ArticleDetail | None = None
+
+    @property
+    def polling(self) -> bool:
+        return not self.job.finished
+
+    @property
+    def duplicate(self) -> bool:
+        return bool((self.job.result or {}).get("duplicate"))
+
+    @property
+    def field(self) -> str | None:
+        return (self.job.result or {}).get("field") if self.job.status == "failed" else None
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        """(label, state) with state done | current | todo."""
+        names = STEPS.get(self.job.kind, ("queued", "done"))
+        now = self.job.progress if self.job.progress in names else ("queued" if self.polling else "done")
+        if self.job.status == "done":
+            now = "done"
+        at = names.index(now)
+        return [(STEP_LABELS[n], "done" if k < at or self.job.status == "done" else "current" if k == at else "todo")
+                for k, n in enumerate(names)]
+
+    @classmethod
+    def build(cls, *, session: Session, job: Job) -> JobView:
+        joined = None
+        article_id = (job.result or {}).get("article_id")
+        if job.status == "done" and article_id:
+            joined = get_article_detail(session=session, article_id=article_id)
+        return cls(job=job, joined=joined)
+
+
+def submission_from_job(job: Job) -> Submission:
+    """The form as it was sent, for a job that failed (a file must be chosen again)."""
+    if job.kind == "fetch_article":
+        meta = job.payload.get("meta") or {}
+        return Submission(url=job.payload.get("url", ""), **{k: meta.get(k) or "" for k in
+                                                             ("outlet", "title", "published", "byline")})
+    draft = job.payload.get("draft") or {}
+    fields = {k: draft.get(k) or "" for k in ("outlet", "title", "url", "published", "byline")}
+    if job.payload.get("field") == "text":
+        fmt = draft.get("source_format", "text")
+        fields.update(text=draft.get("raw") or "", text_format=fmt if fmt in ("text", "markdown", "html") else "text")
+    return Submission(**fields)
+
+
 @dataclass
 class UploadContext:
     form: Submission
     outlet_names: list[str]
     max_bytes: int
     outcome: Outcome | None = None
-    joined: ArticleDetail | None = None  # the stored article, with the story and events it joined
+    job: JobView | None = None  # the job of the last submission: its progress, then what it joined
+
+    @property
+    def joined(self) -> ArticleDetail | None:
+        return self.job.joined if self.job else None
+
+    @property
+    def polling(self) -> bool:
+        return self.job is not None and self.job.polling
 
     @property
     def errors(self) -> dict[str, str]:
-        return self.outcome.errors if self.outcome else {}
+        if self.outcome:
+            return self.outcome.errors
+        if self.job and self.job.job.status == "failed":
+            return {self.job.field or "text": self.job.job.error or "failed"}
+        return {}
 
     @classmethod
-    def build(cls, *, session: Session, form: Submission | None = None, outcome: Outcome | None = None) -> UploadContext:
-        joined = None
+    def build(cls, *, session: Session, form: Submission | None = None, outcome: Outcome | None = None,
+              job: Job | None = None) -> UploadContext:
         if outcome is not None and outcome.ok:
-            joined = get_article_detail(session=session, article_id=outcome.article_id)
-            form = Submission()  # a fresh form for the next article
+            job, outcome = outcome.job, None
+        view = JobView.build(session=session, job=job) if job is not None else None
+        if view is not None:
+            form = submission_from_job(job) if job.status == "failed" else Submission()
         return cls(form=form or Submission(), outlet_names=outlet_names(session=session),
-                   max_bytes=get_settings().max_article_bytes, outcome=outcome, joined=joined)
+                   max_bytes=get_settings().max_article_bytes, outcome=outcome, job=view)
 
 
 @dataclass

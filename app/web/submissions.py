@@ -1,7 +1,10 @@
-"""An article submitted through the upload form or POST /api/articles: check every field, ingest,
-and report problems per field. Nothing is stored when anything is wrong."""
+"""An article submitted through the upload form or POST /api/articles: check every field that needs
+no model (empty, too short, too big, binary, encoding, duplicate), then queue a job that embeds and
+groups it. Problems are reported per field; nothing is queued when anything is wrong. With only a
+URL (no text, no file), the job fetches the page first."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -10,8 +13,12 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.ingest.drafts import ArticleDraft, IngestError, optional_text, parse_published
 from app.ingest.extract import from_text
+from app.ingest.fetch import FetchError, check_url
 from app.ingest.readers import draft_from_bytes
-from app.pipeline import ingest_items
+from app.ingest.service import find_duplicates, prepare
+from app.jobs import queue
+from app.jobs.models import Job
+from app.jobs.tasks import FETCH, INGEST, draft_payload
 
 FILE_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 TEXT_FORMATS = ("text", "markdown", "html")
@@ -35,12 +42,12 @@ class Submission:
 @dataclass
 class Outcome:
     errors: dict[str, str] = field(default_factory=dict)  # field -> message
-    article_id: int | None = None
+    job: Job | None = None  # the queued job that embeds and groups the article
     duplicate_of: int | None = None  # set with an error when the text is already stored
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.article_id is not None
+        return not self.errors and self.job is not None
 
 
 def _metadata(sub: Submission, errors: dict[str, str]) -> dict:
@@ -68,8 +75,10 @@ def _draft(sub: Submission, meta: dict, settings: Settings, errors: dict[str, st
         errors["text"] = "paste the text or choose a file, not both"
         return None, "text"
     if not has_file:
+        if not sub.text and meta.get("url") and "url" not in errors:
+            return None, "url"  # fetched by the job
         if not sub.text:
-            errors["text"] = "paste the article text or choose a file"
+            errors["text"] = "paste the article text, choose a file, or give only a URL to fetch"
             return None, "text"
         size = len(sub.text.encode("utf-8"))
         if size > settings.max_article_bytes:
@@ -101,17 +110,35 @@ def _draft(sub: Submission, meta: dict, settings: Settings, errors: dict[str, st
 
 
 def submit_article(*, session: Session, submission: Submission, settings: Settings) -> Outcome:
+    """Check the submission and queue its job; the job is shared with an identical unfinished one."""
     outcome = Outcome()
     meta = _metadata(submission, outcome.errors)
     draft, source_field = _draft(submission, meta, settings, outcome.errors)
-    if outcome.errors or draft is None:
+    if outcome.errors:
         return outcome
-    result = next(ingest_items(session=session, items=[draft], settings=settings))
-    if result.status == "ingested":
-        outcome.article_id = result.article_id
-    elif result.status == "duplicate":
-        outcome.duplicate_of = result.article_id
-        outcome.errors[source_field] = f"this text is already stored as article {result.article_id}"
-    else:
-        outcome.errors[source_field] = result.reason or "rejected"
+    if draft is None:  # only a URL: check where it points now, fetch in the job
+        try:
+            check_url(meta["url"], allow_private=settings.fetch_allow_private)
+        except FetchError as exc:
+            outcome.errors["url"] = str(exc)
+            return outcome
+        payload_meta = {k: v for k, v in meta.items() if k != "url"}
+        payload_meta["published"] = meta["published"].isoformat() if meta.get("published") else None
+        outcome.job = queue.enqueue(session=session, kind=FETCH, key="url:" + hashlib.sha256(meta["url"].encode()).hexdigest(),
+                                    payload={"url": meta["url"], "meta": payload_meta},
+                                    max_attempts=settings.job_max_attempts)
+        return outcome
+    try:
+        prepared = prepare(draft, settings)
+    except IngestError as exc:
+        outcome.errors[source_field] = str(exc)
+        return outcome
+    existing = find_duplicates(session, [prepared.content_hash]).get(prepared.content_hash)
+    if existing is not None:
+        outcome.duplicate_of = existing
+        outcome.errors[source_field] = f"this text is already stored as article {existing}"
+        return outcome
+    outcome.job = queue.enqueue(session=session, kind=INGEST, key=f"article:{prepared.content_hash}",
+                                payload=draft_payload(draft, field=source_field),
+                                max_attempts=settings.job_max_attempts)
     return outcome

@@ -5,17 +5,23 @@ from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app.config import get_settings
+from app.security.auth import auth_required, can_write
+from app.security.csrf import csrf_token
 
 templates = Jinja2Blocks(directory=str(get_settings().templates_dir))
+templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, auth_required=auth_required)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 def render(request: Request, name: str, context: dict, *, block: str | None = None, status_code: int = 200):
-    partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
     return templates.TemplateResponse(
         request,
         name,
         context,
         status_code=status_code,
         headers={"Vary": "HX-Request"},
-        block_name=block if partial else None,
+        block_name=block if is_htmx(request) else None,
     )

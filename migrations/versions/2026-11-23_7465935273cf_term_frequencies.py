@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = '7465935273cf'
 down_revision: str | None = '32793e7e6820'
 branch_labels: str | Sequence[str] | None = None

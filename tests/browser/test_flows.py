@@ -3,9 +3,11 @@ a phone-width event page, no JavaScript."""
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 
@@ -27,6 +29,14 @@ MORE = (
 
 def api(server, path):
     return httpx.get(server + path, timeout=30).json()
+
+
+def wait_for_job(server, url, timeout=120):
+    deadline = time.monotonic() + timeout
+    while (job := api(server, url))["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+    return job
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +94,17 @@ def test_a_snapshot_shows_the_same_after_more_ingests_and_a_recluster(server, br
     snapshot_url = url_input.input_value()
     assert re.search(r"/c/[A-Za-z0-9]{6,8}$", snapshot_url)
     page.click("button.copy")
-    page.wait_for_function("document.querySelector('button.copy').textContent !== 'Copy link'")
+    # A locator assertion, not wait_for_function: the CSP (script-src 'self') forbids Playwright's eval.
+    expect(page.locator("button.copy")).not_to_have_text("Copy link")
     assert page.locator("button.copy").inner_text() in ("Copied", "Press Ctrl+C to copy")
 
     created = httpx.post(server + "/api/articles", json={"text": MORE, "outlet": "Second Wire"}, timeout=60)
-    assert created.status_code == 201, created.text
+    assert created.status_code == 202, created.text
+    assert wait_for_job(server, created.json()["url"])["status"] == "done"
     if "/api/recluster" in httpx.get(server + "/openapi.json").json()["paths"]:
-        assert httpx.post(server + "/api/recluster", timeout=120).status_code < 400
+        reclustered = httpx.post(server + "/api/recluster", timeout=120)
+        assert reclustered.status_code < 400
+        assert wait_for_job(server, reclustered.json()["url"])["status"] == "done"
 
     fresh = browser.new_context(viewport={"width": 1200, "height": 900})
     try:
@@ -167,3 +181,32 @@ def test_upload_works_without_javascript(server, browser):
         assert "at least" in page.locator("#text-error").inner_text()
     finally:
         context.close()
+
+
+XSS = '<script>alert("xss")</script><img src=x onerror="alert(1)">'
+
+
+def test_xss_payloads_in_an_upload_stay_inert_under_the_csp(server, page):
+    dialogs, console = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    response = page.goto(server + "/upload")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "default-src 'self'" in csp
+    page.fill("#title", "Inert " + XSS)
+    page.fill("#outlet", "Outlet " + XSS)
+    page.fill("#byline", "By " + XSS)
+    page.fill("#text", TEXT.replace("Thursday", "Tuesday") + "\n\n" + XSS + " The talks resume in May.")
+    page.click("form.upload button[type=submit]")
+    page.locator(".job-steps").wait_for()  # the job's progress, polled by HTMX under the CSP
+    link = page.locator("section.joined h2 a")
+    link.wait_for(timeout=90_000)
+    assert link.inner_text().startswith("Inert <script>")  # shown as text
+    link.click()
+    page.wait_for_url(re.compile(r"/articles/\d+"))
+    assert page.locator("h1").inner_text().startswith("Inert <script>")
+    assert page.locator("main img[onerror]").count() == 0
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    shot(page, "xss-inert")
+    assert dialogs == []
+    assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console

@@ -1,10 +1,9 @@
 import json
 import time
 
-from conftest import passage, seed_passages
-
 from app.framing import EventFraming, StoryFraming, analyse_event, analyse_story
 from app.framing.common import _DOCS, nlp
+from tests.framing.conftest import passage, seed_passages
 
 
 def test_story_json_shape(seed_story):

@@ -1,8 +1,8 @@
 """Attribution on real seed sentences (and two constructed ones where the seeds have no example)."""
 import pytest
-from conftest import docs_for, passage, seed_passages
 
 from app.framing.attribution import analyse_attribution
+from tests.framing.conftest import docs_for, passage, seed_passages
 
 
 def attributions(*texts):

@@ -1,6 +1,5 @@
-from conftest import passage
-
 from app.framing.coverage import analyse_coverage
+from tests.framing.conftest import passage
 
 
 def test_events_missed_solo_events_and_unassigned_passages():

@@ -1,6 +1,5 @@
-from conftest import passage
-
 from app.framing.diff import closest_pairs, diff_passages
+from tests.framing.conftest import passage
 
 
 def test_word_diff_shows_the_substitution_with_spans():

@@ -1,6 +1,5 @@
-from conftest import seed_text
-
 from app.framing.independence import independence, near_copies
+from tests.framing.conftest import seed_text
 
 
 def test_wire_copy_and_light_rewrite_are_one_report():

@@ -1,6 +1,5 @@
-from conftest import OUTLETS, docs_for, passage
-
 from app.framing.naming import analyse_naming
+from tests.framing.conftest import OUTLETS, docs_for, passage
 
 
 def rows(*texts):

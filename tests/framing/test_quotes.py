@@ -1,7 +1,7 @@
 import pytest
-from conftest import seed_text
 
 from app.framing.quotes import find_quotes
+from tests.framing.conftest import seed_text
 
 
 def quoted(text):

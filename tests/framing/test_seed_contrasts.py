@@ -1,6 +1,6 @@
 """The framing contrasts listed in /work/shared/seeds/README.md, found unprompted: each seed is one
 outlet, all their passages go into analyse_story, and the panels must show the contrast."""
-from conftest import by_outlet
+from tests.framing.conftest import by_outlet
 
 A, B, C = "seed-000", "seed-001", "seed-002"
 

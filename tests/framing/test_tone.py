@@ -1,6 +1,5 @@
-from conftest import docs_for, passage
-
 from app.framing.tone import analyse_tone
+from tests.framing.conftest import docs_for, passage
 
 
 def tone(*texts):

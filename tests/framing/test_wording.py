@@ -1,9 +1,8 @@
 from collections import Counter
 
-from conftest import passage
-
 from app.framing.lexicon import find_loaded
 from app.framing.wording import analyse_wording, log_odds_z, terms
+from tests.framing.conftest import passage
 
 
 def test_log_odds_favours_frequent_lopsided_words():

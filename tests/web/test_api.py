@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import row_counts
-from tests.factories import make_story, web_client
+from tests.factories import make_story, run_jobs, web_client
 from tests.web.test_upload import BODY
 
 
@@ -33,12 +33,27 @@ def test_stories_events_articles_and_outlets_can_be_listed_and_read(client, sess
     assert client.get("/api/stories/999999").status_code == 404
 
 
-def test_post_article_creates_it_and_returns_its_grouping(client, session):
+def test_post_article_queues_a_job_that_stores_it_with_its_grouping(client, session):
+    before = row_counts(session)
     response = client.post("/api/articles", json={"text": BODY, "title": "Pier closed", "outlet": "Harbour Herald"})
-    assert response.status_code == 201
-    body = response.json()
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "queued" and job["article"] is None
+    assert response.headers["location"] == job["url"] == f"/api/jobs/{job['id']}"
+    assert row_counts(session) == before  # nothing stored until the job runs
+    run_jobs(session)
+    done = client.get(job["url"]).json()
+    assert done["status"] == "done" and done["progress"] == "done" and done["attempts"] == 1
+    body = done["article"]
     assert body["article"]["title"] == "Pier closed" and body["article"]["outlet"]["name"] == "Harbour Herald"
     assert "story" in body and "events" in body
+
+
+def test_the_same_article_posted_twice_before_its_job_runs_is_one_job(client, session):
+    first = client.post("/api/articles", json={"text": BODY}).json()
+    second = client.post("/api/articles", json={"text": BODY.replace(". ", ".  ")}).json()
+    assert first["id"] == second["id"]
+    assert len(run_jobs(session)) == 1
 
 
 @pytest.mark.parametrize(("payload", "field"), [
@@ -55,8 +70,9 @@ def test_post_article_field_errors_are_422_and_store_nothing(client, session, pa
     assert row_counts(session) == before
 
 
-def test_post_article_duplicate_is_a_422_naming_the_stored_article(client):
-    first = client.post("/api/articles", json={"text": BODY}).json()["article"]["id"]
+def test_post_article_duplicate_is_a_422_naming_the_stored_article(client, session):
+    client.post("/api/articles", json={"text": BODY})
+    first = run_jobs(session)[0].result["article_id"]
     again = client.post("/api/articles", json={"text": BODY})
     assert again.status_code == 422
     error = again.json()["detail"][0]

@@ -1,9 +1,10 @@
-"""The upload form: with HTMX, without JavaScript, and every bad input at its field."""
+"""The upload form: with HTMX, without JavaScript, and every bad input at its field. A valid article
+becomes a job (202); the panel follows it until it shows what the article joined."""
 import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import row_counts
-from tests.factories import web_client
+from tests.factories import run_jobs, web_client
 
 BODY = (
     "The harbour authority closed the northern pier on Friday after inspectors found cracks in two pylons. "
@@ -31,8 +32,9 @@ def field_error(response, name):
 
 def test_the_form_labels_every_input_and_suggests_known_outlets(client, session):
     client.post("/api/articles", json={"text": BODY, "outlet": "Harbour Herald"})
+    run_jobs(session)
     page = soup(client.get("/upload"))
-    for control in page.select("form.upload input, form.upload textarea, form.upload select"):
+    for control in page.select("form.upload input:not([type=hidden]), form.upload textarea, form.upload select"):
         assert page.select_one(f"label[for={control['id']}]"), control
     assert page.select_one("input#outlet")["list"] == "outlet-names"
     assert "Harbour Herald" in [o["value"] for o in page.select("datalist#outlet-names option")]
@@ -40,12 +42,21 @@ def test_the_form_labels_every_input_and_suggests_known_outlets(client, session)
     assert form["hx-post"] == "/upload" and form["action"] == "/upload" and form["hx-indicator"] == "#upload-progress"
 
 
-def test_htmx_upload_shows_the_story_and_events_it_joined(client, session):
+def test_htmx_upload_follows_its_job_then_shows_the_story_and_events_it_joined(client, session):
     response = client.post("/upload", data={"text": BODY, "outlet": "Harbour Herald", "title": "Pier closed",
                                             "published": "2025-05-02"}, headers=HX)
-    assert response.status_code == 200
-    assert "<html" not in response.text and 'id="upload-panel"' in response.text
-    joined = soup(response).select_one("section.joined")
+    assert response.status_code == 202
+    assert "<html" not in response.text
+    panel = soup(response).select_one("#upload-panel")
+    assert panel["hx-trigger"] == "every 1s" and panel["hx-get"].startswith("/upload?job=")
+    assert panel.select_one(".job-steps [aria-current=step]").get_text() == "Queued"
+    assert panel.select_one("form.upload") is None  # no second submission while this one runs
+    run_jobs(session)
+    response = client.get(panel["hx-get"], headers=HX)
+    assert response.status_code == 200 and "<html" not in response.text
+    panel = soup(response).select_one("#upload-panel")
+    assert not panel.has_attr("hx-trigger")  # done: polling stops
+    joined = panel.select_one("section.joined")
     link = joined.select_one("h2 a")
     assert link.get_text() == "Pier closed" and link["href"].startswith("/articles/")
     article = client.get(link["href"]).text
@@ -54,17 +65,26 @@ def test_htmx_upload_shows_the_story_and_events_it_joined(client, session):
     assert story_link is not None or "Not yet grouped into a story." in joined.get_text()
 
 
-def test_plain_post_redirects_to_the_article(client):
+def test_plain_post_redirects_to_the_job_then_to_the_article(client, session):
     response = client.post("/upload", data={"text": BODY, "title": "Pier closed"}, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"].startswith("/articles/")
-    assert response.headers["location"].endswith("-pier-closed")
+    assert response.status_code == 303 and response.headers["location"].startswith("/upload?job=")
+    waiting = client.get(response.headers["location"], follow_redirects=False)
+    assert waiting.status_code == 200
+    assert soup(waiting).select_one("meta[http-equiv=refresh]")  # reloads itself without JavaScript
+    run_jobs(session)
+    done = client.get(response.headers["location"], follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith("/articles/")
+    assert done.headers["location"].endswith("-pier-closed")
 
 
-def test_a_file_can_be_uploaded(client):
+def test_a_file_can_be_uploaded(client, session):
     response = client.post("/upload", files={"file": ("pier.md", ("---\ntitle: From the file\n---\n" + BODY).encode())},
                            headers=HX)
-    assert response.status_code == 200, field_error(response, "file")
-    assert soup(response).select_one("section.joined h2 a").get_text() == "From the file"
+    assert response.status_code == 202, field_error(response, "file")
+    (job,) = run_jobs(session)
+    assert job.status == "done" and job.payload["field"] == "file"
+    done = client.get(f"/upload?job={job.id}", headers=HX)
+    assert soup(done).select_one("section.joined h2 a").get_text() == "From the file"
 
 
 @pytest.mark.parametrize(("data", "files", "field", "message"), [
@@ -91,8 +111,8 @@ def test_bad_input_is_reported_at_its_field_and_nothing_is_stored(client, sessio
 
 
 def test_a_duplicate_links_to_the_stored_article(client, session):
-    first = client.post("/upload", data={"text": BODY}, follow_redirects=False)
-    article_id = int(first.headers["location"].split("/")[2].split("-")[0])
+    client.post("/upload", data={"text": BODY}, follow_redirects=False)
+    article_id = run_jobs(session)[0].result["article_id"]
     before = row_counts(session)
     again = client.post("/upload", data={"text": BODY.replace(". ", ".  ")}, headers=HX)
     assert again.status_code == 422

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
@@ -23,6 +23,11 @@ from app.browse.views import (
     StorySummary,
 )
 from app.config import get_settings
+from app.ingest.removal import delete_article
+from app.jobs import queue
+from app.jobs.models import Job
+from app.jobs.tasks import RECLUSTER
+from app.security.auth import require_writer
 from app.snapshots.models import Snapshot
 from app.snapshots.service import SnapshotError, StaleView, compare_with_live, create_snapshot, get_snapshot
 from app.web.deps import SessionDep
@@ -50,7 +55,7 @@ class ArticlePage(BaseModel):
 
 
 class ArticleIn(BaseModel):
-    text: str
+    text: str | None = None  # without text, `url` is fetched
     text_format: Literal["text", "markdown", "html"] = "text"
     title: str | None = None
     outlet: str | None = None
@@ -90,6 +95,38 @@ class FieldError(BaseModel):
 
 class FieldErrors(BaseModel):
     detail: list[FieldError]
+
+
+class JobOut(BaseModel):
+    id: int
+    url: str
+    kind: str
+    status: str  # queued | running | done | failed
+    progress: str  # queued | retrying | fetching | embedding | clustering | done | failed
+    attempts: int
+    max_attempts: int
+    error: str | None
+    field: str | None  # the input field a failure is about
+    result: dict | None
+    created_at: datetime
+    finished_at: datetime | None
+    article: ArticleDetail | None = None  # once done: the article, with its story and events
+
+
+def job_out(session, job: Job) -> JobOut:
+    article_id = (job.result or {}).get("article_id") if job.status == "done" else None
+    return JobOut(
+        id=job.id, url=f"/api/jobs/{job.id}", kind=job.kind, status=job.status, progress=job.progress,
+        attempts=job.attempts, max_attempts=job.max_attempts, error=job.error,
+        field=(job.result or {}).get("field") if job.status == "failed" else None, result=job.result,
+        created_at=job.created_at, finished_at=job.finished_at,
+        article=get_article_detail(session=session, article_id=article_id) if article_id else None,
+    )
+
+
+def accepted(session, job: Job) -> JSONResponse:
+    return JSONResponse(job_out(session, job).model_dump(mode="json"), status_code=202,
+                        headers={"Location": f"/api/jobs/{job.id}"})
 
 
 def _moved(kind: str, old_id: int, session, prefix: str) -> RedirectResponse:
@@ -141,9 +178,12 @@ def api_get_article(session: SessionDep, article_id: int):
     return detail
 
 
-@router.post("/articles", status_code=201, response_model=ArticleDetail, responses={422: {"model": FieldErrors}})
+@router.post("/articles", status_code=202, response_model=JobOut, dependencies=[Depends(require_writer)],
+             responses={422: {"model": FieldErrors}, 401: {"description": "Needs the admin token"}})
 def api_create_article(session: SessionDep, body: ArticleIn):
-    """Ingest one article (embedded and grouped like any other). Bad input: 422 with an error per field."""
+    """Check the article at once (422 with an error per field), then embed and group it in a job:
+    202 with the job; follow its `url` until `status` is done (then `article` is set) or failed.
+    Without `text`, the page at `url` is fetched."""
     submission = Submission(**{k: v or "" for k, v in body.model_dump().items()})
     outcome = submit_article(session=session, submission=submission, settings=get_settings())
     if not outcome.ok:
@@ -152,7 +192,33 @@ def api_create_article(session: SessionDep, body: ArticleIn):
             detail[0]["type"] = "duplicate"
             detail[0]["msg"] += f" (/api/articles/{outcome.duplicate_of})"
         return JSONResponse({"detail": detail}, status_code=422)
-    return get_article_detail(session=session, article_id=outcome.article_id)
+    return accepted(session, outcome.job)
+
+
+@router.delete("/articles/{article_id}", status_code=204, dependencies=[Depends(require_writer)],
+               responses={401: {"description": "Needs the admin token"}})
+def api_delete_article(session: SessionDep, article_id: int):
+    """Delete an article with its passages; events and a story left empty go with it."""
+    if not delete_article(session=session, article_id=article_id):
+        raise HTTPException(404, f"There is no article {article_id}.")
+    return Response(status_code=204)
+
+
+@router.post("/recluster", status_code=202, response_model=JobOut, dependencies=[Depends(require_writer)],
+             responses={401: {"description": "Needs the admin token"}})
+def api_recluster(session: SessionDep):
+    """Recompute every story and event in a job (one at a time: a second call returns the same job)."""
+    job = queue.enqueue(session=session, kind=RECLUSTER, key="recluster", payload={},
+                        max_attempts=get_settings().job_max_attempts)
+    return accepted(session, job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def api_get_job(session: SessionDep, job_id: int):
+    job = queue.get_job(session=session, job_id=job_id)
+    if job is None:
+        raise HTTPException(404, f"There is no job {job_id}.")
+    return job_out(session, job)
 
 
 @router.get("/outlets", response_model=list[OutletSummary])
