@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, defer, joinedload
 
 from app.browse.views import ArticleRef, EventRef, PassageView, SearchHit
 from app.db.models import Article, Passage
-from app.db.vector_index import distance_sql
+from app.db.vector_index import distance_sql, exact_distance_sql
 
 LIMIT = 20
 START, STOP = "\x02", "\x03"  # match markers from ts_headline, split off in Python (never rendered as HTML)
@@ -56,11 +56,15 @@ def search_similar(*, session: Session, q: str, embedder, limit: int = LIMIT) ->
     with that same model are comparable (and the model's partial HNSW index serves the filter)."""
     vector = embedder.embed([q])[0]
     literal = "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
-    distance = text(distance_sql(embedder.dim)).bindparams(query=literal)
-    ids_and_distance = session.execute(
-        select(Passage.id, distance).where(Passage.embedding_model == embedder.name)
-        .order_by(distance).limit(limit)
-    ).all()
+    ids_and_distance: list = []
+    for sql in (distance_sql(embedder.dim), exact_distance_sql()):  # the index, then exact if it fell short
+        distance = text(sql).bindparams(query=literal)
+        ids_and_distance = session.execute(  # ORDER BY the distance alone, or the index is not used
+            select(Passage.id, distance).where(Passage.embedding_model == embedder.name)
+            .order_by(distance).limit(limit)
+        ).all()
+        if len(ids_and_distance) == limit:
+            break
     if not ids_and_distance:
         return []
     passages = {p.id: p for p in session.scalars(

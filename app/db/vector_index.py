@@ -23,6 +23,13 @@ def distance_sql(dim: int, param: str = ":query") -> str:
     return f"(passages.embedding::vector({int(dim)})) <=> CAST({param} AS vector({int(dim)}))"
 
 
+def exact_distance_sql(param: str = ":query") -> str:
+    """The same distance without the cast the index is built on: an exact scan. pgvector's HNSW
+    scan can return fewer rows than asked when many index entries point at dead rows (rolled
+    back or deleted, not yet vacuumed), so callers fall back to this when the index falls short."""
+    return f"passages.embedding <=> CAST({param} AS vector)"
+
+
 def ensure_vector_index(conn: Connection, model_name: str, dim: int) -> None:
     name = index_name(model_name)
     literal = model_name.replace("'", "''")
