@@ -2,14 +2,8 @@
 import pytest
 
 from tests.conftest import row_counts
-from tests.factories import make_story, run_jobs, web_client
+from tests.factories import make_story, run_jobs
 from tests.web.test_upload import BODY
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
 
 
 def test_stories_events_articles_and_outlets_can_be_listed_and_read(client, session):

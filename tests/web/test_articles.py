@@ -1,18 +1,7 @@
 """Article and outlet pages."""
-import pytest
-from bs4 import BeautifulSoup
 
-from tests.factories import make_article, make_outlet, make_story, web_client
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
-
-
-def soup(response):
-    return BeautifulSoup(response.text, "html.parser")
+from tests.factories import make_article, make_outlet, make_story
+from tests.web.html import soup
 
 
 def test_article_page_links_each_passage_to_its_event(client, session):

@@ -10,15 +10,8 @@ from app.db.models import Article, Passage, Story
 from app.ingest.seeds import read_seeds
 from app.pipeline import ingest_items
 from tests.conftest import SEEDS
-from tests.factories import web_client
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
 
 
 @pytest.fixture

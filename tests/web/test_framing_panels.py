@@ -3,7 +3,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.db.models import Event, Story
-from tests.factories import make_article, make_outlet, web_client
+from tests.factories import make_article, make_outlet
 
 A = "Officials said the old bridge will close on Monday for repairs to its steel deck and railings."
 B = "Officials said the old bridge will shut on Monday for urgent repairs to its steel deck and railings."
@@ -24,12 +24,6 @@ def story(session):
     make_article(session, paragraphs=[A, OTHER], outlet=outlets[2], story=story, events=[None, None])
     session.commit()
     return story
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
 
 
 def soup(response):

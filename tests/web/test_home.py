@@ -1,20 +1,8 @@
 """The home page (stories, filters, latest articles) and search."""
 from datetime import date
 
-import pytest
-from bs4 import BeautifulSoup
-
-from tests.factories import make_article, make_outlet, make_story, web_client
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
-
-
-def soup(response):
-    return BeautifulSoup(response.text, "html.parser")
+from tests.factories import make_article, make_outlet, make_story
+from tests.web.html import soup
 
 
 def test_home_lists_stories_with_outlets_counts_dates_and_top_events(client, session):

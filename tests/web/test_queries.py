@@ -1,13 +1,6 @@
 """Pages make a fixed number of queries, however large the story or list (no N+1)."""
-import pytest
 
-from tests.factories import count_queries, make_story, web_client
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
+from tests.factories import count_queries, make_story
 
 
 def queries(client, engine, url):

@@ -1,24 +1,12 @@
 """Sharing a comparison: an immutable snapshot behind a short id that says when the live page differs."""
 import re
 
-import pytest
-from bs4 import BeautifulSoup
-
 from app.db.models import ClusterRedirect, Event, Passage
 from app.snapshots.models import Snapshot
-from tests.factories import make_story, web_client
+from tests.factories import make_story
+from tests.web.html import soup
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
-
-
-def soup(response):
-    return BeautifulSoup(response.text, "html.parser")
 
 
 def share_form(page_response):

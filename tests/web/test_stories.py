@@ -1,19 +1,8 @@
 """Story and event pages: coverage grid, columns per outlet, "only in this outlet", permalinks."""
-import pytest
-from bs4 import BeautifulSoup
 
 from app.db.models import ClusterRedirect
-from tests.factories import make_story, web_client
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
-
-
-def soup(response):
-    return BeautifulSoup(response.text, "html.parser")
+from tests.factories import make_story
+from tests.web.html import soup
 
 
 def test_story_grid_shows_who_reported_what_in_words(client, session):

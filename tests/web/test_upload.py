@@ -1,10 +1,10 @@
 """The upload form: with HTMX, without JavaScript, and every bad input at its field. A valid article
 becomes a job (202); the panel follows it until it shows what the article joined."""
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.conftest import row_counts
-from tests.factories import run_jobs, web_client
+from tests.factories import run_jobs
+from tests.web.html import soup
 
 BODY = (
     "The harbour authority closed the northern pier on Friday after inspectors found cracks in two pylons. "
@@ -13,16 +13,6 @@ BODY = (
     "and asked the city for compensation. The authority said repairs would start next month."
 )
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def client(session):
-    with web_client(session) as c:
-        yield c
-
-
-def soup(response):
-    return BeautifulSoup(response.text, "html.parser")
 
 
 def field_error(response, name):
