@@ -28,10 +28,24 @@ def prepare_database(embedder: Embedder | None = None) -> None:
 
 def on_store_hook():
     """What runs inside each article's transaction once it is stored: joining a story and its
-    events, so an article is never stored without its grouping."""
-    from app.cluster.service import assign_article
+    events, so an article is never stored without its grouping. Each hook keeps its own cache
+    of the stored articles' features (one ingest run's worth)."""
+    from functools import partial
 
-    return assign_article
+    from app.cluster.service import FeatureCache, assign_article
+
+    return partial(assign_article, cache=FeatureCache())
+
+
+def annotate_hook():
+    """What runs once per ingest chunk before its articles are stored: the spaCy features of all
+    its articles in one nlp.pipe, stored with each article so assign_article need not run spaCy."""
+    from app.cluster.features import features_json_many
+
+    def annotate(articles) -> list[dict]:
+        return features_json_many([(p.title, p.passage_texts) for p in articles])
+
+    return annotate
 
 
 def ingest_items(
@@ -44,6 +58,7 @@ def ingest_items(
         embedder=embedder or get_embedder(),
         settings=settings or get_settings(),
         on_store=on_store_hook(),
+        annotate=annotate_hook(),
     )
 
 

@@ -7,7 +7,8 @@ outlets, 6 passages each with real sentences from the seed articles, events acro
 articles of a story, a snapshot per sampled event), starts `parallax serve` on it, then for each
 page kind (home, story, event, snapshot) and for /healthz runs `--clients` concurrent clients for
 `--seconds` seconds over a sample of URLs, and prints p50 / p99 latency and requests/s, and each
-page's throughput as a share of the trivial endpoint's, all from one run.
+page's throughput as a share of the trivial endpoint's, all from one run; then the server's peak
+RSS (it loads the model at start). Writes are not rate limited in the server it starts.
 """
 from __future__ import annotations
 
@@ -115,14 +116,14 @@ def main() -> None:
 
     from app.db import base
     from app.db.models import Event
-    from tests.helpers import cli_env, running_server
+    from tests.helpers import cli_env, server_process
 
     base.get_engine().dispose()
     sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
     with base.session_scope() as session:
         story_ids = sorted({session.get(Event, e).story_id for e in sample})
-    env = cli_env(Path(os.environ["PARALLAX_DATA_DIR"]))
-    with running_server(env) as url:
+    env = cli_env(Path(os.environ["PARALLAX_DATA_DIR"]), PARALLAX_RATE_LIMIT_PER_MINUTE="0")
+    with server_process(env) as (url, proc):
         snapshots = []
         for event_id in sample[:50]:
             r = httpx.post(f"{url}/api/snapshots", json={"kind": "event", "id": event_id}, timeout=60)
@@ -149,6 +150,15 @@ def main() -> None:
             print(f"{kind:18s} p50 {statistics.median(latencies) * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms   "
                   f"{rate:7.1f} req/s   errors {errors}   share of trivial {rate / results['trivial /healthz']:.0%}",
                   flush=True)
+        print(f"server peak RSS {peak_rss_mib(proc.pid):.0f} MiB (model loaded)")
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM: the most resident memory the process ever had (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

@@ -22,13 +22,15 @@ PAGE_SIZE = 50
 
 
 def list_articles(*, session: Session, outlet_id: int | None = None, story_id: int | None = None,
-                  page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[ArticleRef], int]:
+                  page: int = 1, page_size: int = PAGE_SIZE, count: bool = True) -> tuple[list[ArticleRef], int]:
+    """A page of articles, newest first, and how many in all (0 without `count`: counting every
+    article is the costly part of a short list that has no pager)."""
     stmt = select(Article).order_by(Article.published.desc().nulls_last(), Article.id.desc())
     if outlet_id is not None:
         stmt = stmt.where(Article.outlet_id == outlet_id)
     if story_id is not None:
         stmt = stmt.where(Article.story_id == story_id)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = (session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0) if count else 0
     rows = session.scalars(
         stmt.options(defer(Article.source_text), defer(Article.features), joinedload(Article.outlet))
         .limit(page_size).offset((max(page, 1) - 1) * page_size)

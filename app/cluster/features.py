@@ -196,14 +196,40 @@ def article_vector(passage_vectors: np.ndarray, title_vector: np.ndarray | None 
     return (v / norm).astype(np.float32) if norm > 0 else v.astype(np.float32)
 
 
+SPACY_BATCH = 256  # texts per spaCy batch: a whole ingest chunk's titles and passages go through in a few
+
+
+def facts_of_many(
+    articles: list[tuple[str | None, list[str]]], nlp=None
+) -> list[tuple[PassageFacts, list[PassageFacts]]]:
+    """(title facts, passage facts) of many articles from one nlp.pipe: spaCy batches texts, so
+    an ingest chunk's articles in one call cost much less than one call per article."""
+    nlp = nlp or load_nlp()
+    texts = [t for title, passages in articles for t in (title or "", *passages)]
+    docs = iter(nlp.pipe(texts, batch_size=SPACY_BATCH))
+    out = []
+    for _title, passages in articles:
+        title_facts = passage_facts(next(docs))
+        out.append((title_facts, [passage_facts(next(docs)) for _ in passages]))
+    return out
+
+
+def features_json_many(articles: list[tuple[str | None, list[str]]], nlp=None) -> list[dict]:
+    """The stored features JSON (ArticleFeatures.to_json) of many articles, before they have ids:
+    ingest computes it for a whole chunk at once and stores it with each article."""
+    return [
+        {"version": FEATURES_VERSION, "title": title.to_json(), "passages": [p.to_json() for p in passages]}
+        for title, passages in facts_of_many(articles, nlp)
+    ]
+
+
 def article_features(
     *, id, title, published, outlet, passage_ids, passage_texts, passage_vectors, title_vector=None, nlp=None
 ) -> ArticleFeatures:
     """Run spaCy over the title and each passage and derive the features."""
-    nlp = nlp or load_nlp()
-    docs = list(nlp.pipe([title or ""] + list(passage_texts), batch_size=64))
+    [(title_facts, passages)] = facts_of_many([(title, list(passage_texts))], nlp)
     return ArticleFeatures(
         id=id, title=title, published=published, outlet=outlet, passage_ids=list(passage_ids),
         passage_texts=list(passage_texts), passage_vectors=passage_vectors, title_vector=title_vector,
-        passages=[passage_facts(d) for d in docs[1:]], title_facts=passage_facts(docs[0]),
+        passages=passages, title_facts=title_facts,
     )

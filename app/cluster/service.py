@@ -4,12 +4,12 @@ vectors (`parallax recluster`). Ids stay stable across both (app/cluster/identit
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, any_, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session, selectinload
 
 from app.cluster.events import cluster_events, event_label, story_title
@@ -18,7 +18,7 @@ from app.cluster.identity import match_groups
 from app.cluster.stories import choose_story, cluster_stories
 from app.cluster.vocabulary import DocumentFrequencies, article_terms
 from app.db.models import Article, ClusterRedirect, Event, Passage, Story, TermFrequency
-from app.db.vector_index import distance_sql
+from app.db.vector_index import distance_sql, exact_distance_sql
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,41 @@ def features_of(article: Article) -> ArticleFeatures:
     return features
 
 
+class FeatureCache:
+    """Features of stored articles by id, bounded (least recently used out). What an ingest run
+    compares each new article with is mostly the same stories again; their passages, vectors and
+    features never change once stored, so one run loads and parses each article once. Only the
+    story an article is in changes, and that is always read from the database."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[int, ArticleFeatures] = OrderedDict()
+
+    def get(self, article_id: int) -> ArticleFeatures | None:
+        found = self._items.get(article_id)
+        if found is not None:
+            self._items.move_to_end(article_id)
+        return found
+
+    def put(self, features: ArticleFeatures) -> None:
+        self._items[features.id] = features
+        self._items.move_to_end(features.id)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def _features_by_id(session: Session, ids, cache: FeatureCache | None) -> dict[int, ArticleFeatures]:
+    """Features of the given articles: cached ones as they are, the others loaded in one query."""
+    found = {i: f for i in ids if cache is not None and (f := cache.get(i)) is not None}
+    missing = set(ids) - set(found)
+    if missing:
+        for article in _load_articles(session, Article.id.in_(sorted(missing))):
+            found[article.id] = features_of(article)
+            if cache is not None:
+                cache.put(found[article.id])
+    return found
+
+
 def _load_articles(session: Session, where) -> list[Article]:
     stmt = (
         select(Article)
@@ -82,21 +117,41 @@ def _load_articles(session: Session, where) -> list[Article]:
 
 # -- incremental ------------------------------------------------------------------------------
 
+def _vector_literal(vector) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
+
+
 def neighbour_article_ids(session: Session, article: Article, k: int = NEIGHBOURS_PER_PASSAGE) -> set[int]:
-    """Articles owning the k nearest passages of each of this article's passages (HNSW)."""
-    found: set[int] = set()
+    """Articles owning the k nearest passages of each of this article's passages (HNSW): one
+    query per model, each passage's search a LATERAL subquery the index serves, instead of one
+    round trip per passage."""
+    by_model: dict[str, list] = defaultdict(list)
     for passage in article.passages:
-        vector = np.asarray(passage.embedding, dtype=np.float32)
-        rows = session.execute(
-            text(
-                "SELECT passages.article_id FROM passages "
-                "WHERE passages.embedding_model = :model AND passages.article_id <> :article "
-                f"ORDER BY {distance_sql(len(vector))} LIMIT :k"
-            ),
-            {"model": passage.embedding_model, "article": article.id, "k": k,
-             "query": "[" + ",".join(f"{x:.7g}" for x in vector) + "]"},
-        )
-        found.update(rows.scalars())
+        if passage.embedding is not None:
+            by_model[passage.embedding_model].append(passage.embedding)
+    found: set[int] = set()
+    for model, vectors in by_model.items():
+        dim = len(vectors[0])
+        values = ", ".join(f"({i}, :q{i})" for i in range(len(vectors)))
+        params = {"model": model, "article": article.id, "k": k} | {
+            f"q{i}": _vector_literal(v) for i, v in enumerate(vectors)
+        }
+        # The index first; an exact scan when it returned fewer than k rows for some passage: the
+        # corpus is small (then the scan is cheap) or dead index entries hid live rows.
+        for order in (distance_sql(dim, "q.v"), exact_distance_sql("q.v")):
+            rows = session.execute(
+                text(
+                    f"SELECT q.i, near.article_id FROM (VALUES {values}) AS q(i, v) CROSS JOIN LATERAL ("
+                    "SELECT passages.article_id FROM passages "
+                    "WHERE passages.embedding_model = :model AND passages.article_id <> :article "
+                    f"ORDER BY {order} LIMIT :k) AS near"
+                ),
+                params,
+            ).all()
+            per_passage = Counter(i for i, _ in rows)
+            if all(per_passage[i] == k for i in range(len(vectors))):
+                break
+        found.update(article_id for _, article_id in rows)
     return found
 
 
@@ -104,15 +159,19 @@ def count_terms(session: Session, features: ArticleFeatures) -> None:
     """Add one article's terms to the stored document frequencies (sorted: concurrent writers
     lock rows in the same order and cannot deadlock)."""
     terms = sorted(article_terms(features))
-    if terms:
-        stmt = insert(TermFrequency).values([{"term": t, "df": 1} for t in terms])
-        session.execute(stmt.on_conflict_do_update(index_elements=["term"], set_={"df": TermFrequency.df + 1}))
+    if terms:  # one array parameter: compiling a VALUES row per term cost more than the upsert
+        session.execute(
+            text("INSERT INTO term_frequencies (term, df) SELECT t, 1 FROM unnest(CAST(:terms AS text[])) AS t "
+                 "ON CONFLICT (term) DO UPDATE SET df = term_frequencies.df + 1"),
+            {"terms": terms},
+        )
 
 
 def stored_frequencies(session: Session, articles: list[ArticleFeatures]) -> DocumentFrequencies:
     """The stored corpus's document frequencies of the terms these articles use."""
     terms = sorted({t for a in articles for t in article_terms(a)})
-    rows = session.execute(select(TermFrequency.term, TermFrequency.df).where(TermFrequency.term.in_(terms)))
+    rows = session.execute(select(TermFrequency.term, TermFrequency.df).where(
+        TermFrequency.term == any_(bindparam("terms", terms, type_=ARRAY(Text)))))
     n_docs = session.scalar(select(func.count()).select_from(Article)) or 0
     return DocumentFrequencies(n_docs=n_docs, df=dict(rows.all()))
 
@@ -125,19 +184,22 @@ def rebuild_frequencies(session: Session, articles: list[ArticleFeatures]) -> No
         session.execute(insert(TermFrequency), rows[start : start + 5000])
 
 
-def assign_article(session: Session, article: Article) -> int:
+def assign_article(session: Session, article: Article, *, cache: FeatureCache | None = None) -> int:
     """Put a freshly stored article into a story (an existing one or a new one) and regroup
-    that story's events. Runs inside the article's transaction. Returns the story id."""
+    that story's events. Runs inside the article's transaction. Returns the story id.
+    `cache`: features of stored articles kept across the articles of one ingest run."""
     new = features_of(article)
     count_terms(session, new)
     neighbours = neighbour_article_ids(session, article)
-    story_ids = set(
-        session.scalars(select(Article.story_id).where(Article.id.in_(neighbours), Article.story_id.is_not(None)))
-    ) if neighbours else set()
+    members = session.execute(
+        select(Article.id, Article.story_id).where(Article.story_id.in_(
+            select(Article.story_id).where(Article.id.in_(neighbours), Article.story_id.is_not(None))
+        )).order_by(Article.id)
+    ).all() if neighbours else []
+    loaded = _features_by_id(session, [i for i, _ in members], cache)
     candidates: dict[int, list[ArticleFeatures]] = defaultdict(list)
-    if story_ids:
-        for member in _load_articles(session, Article.story_id.in_(story_ids)):
-            candidates[member.story_id].append(features_of(member))
+    for article_id, story_id in members:
+        candidates[story_id].append(loaded[article_id])
     pool = [new] + [f for members in candidates.values() for f in members]
     story_id = choose_story(new, dict(candidates), df=stored_frequencies(session, pool))
     if story_id is None:
@@ -149,12 +211,27 @@ def assign_article(session: Session, article: Article) -> int:
     session.execute(select(Story.id).where(Story.id == story_id).with_for_update())
     article.story_id = story_id
     session.flush()
-    members = _load_articles(session, Article.story_id == story_id)
-    feats = [features_of(m) for m in members]
+    feats = _story_features(session, story_id, [new, *candidates.get(story_id, [])], cache)
     old = _event_members(session, Event.story_id == story_id)
-    _apply_events(session, {story_id: (members, feats)}, old)
+    current = dict(session.execute(
+        select(Passage.id, Passage.event_id).join(Article, Article.id == Passage.article_id)
+        .where(Article.story_id == story_id)
+    ).all())
+    _apply_events(session, {story_id: feats}, old, current)
     session.expire_all()  # bulk updates bypass the identity map
+    if cache is not None:
+        cache.put(new)
     return story_id
+
+
+def _story_features(session: Session, story_id: int, known: list[ArticleFeatures],
+                    cache: FeatureCache | None) -> list[ArticleFeatures]:
+    """Features of all the story's members, by id, reusing those already loaded as candidates;
+    only members that joined since (a concurrent writer, before the lock) are loaded."""
+    ids = set(session.scalars(select(Article.id).where(Article.story_id == story_id)))
+    by_id = {f.id: f for f in known if f.id in ids}
+    by_id |= _features_by_id(session, ids - set(by_id), cache)
+    return [by_id[i] for i in sorted(by_id)]
 
 
 # -- full recluster ---------------------------------------------------------------------------
@@ -187,9 +264,7 @@ def recluster(session: Session) -> ReclusterSummary:
         {"id": article_id, "story_id": story_ids[index]} for index, group in enumerate(groups) for article_id in group
     ])
     redirects = _record_redirects(session, "story", {old: story_ids[i] for old, i in matching.successors.items()})
-    per_story = {
-        story_ids[i]: ([by_id[a][0] for a in group], [by_id[a][1] for a in group]) for i, group in enumerate(groups)
-    }
+    per_story = {story_ids[i]: [by_id[a][1] for a in group] for i, group in enumerate(groups)}
     events_kept, event_redirects, n_events = _apply_events(session, per_story, old_events)
     gone = set(old_stories) - set(story_ids)
     existing = set(session.scalars(select(Story.id)))
@@ -214,15 +289,16 @@ def _event_members(session: Session, where) -> dict[int, set[int]]:
     return dict(members)
 
 
-def _apply_events(session: Session, stories: dict[int, tuple[list[Article], list[ArticleFeatures]]],
-                  old: dict[int, set[int]]) -> tuple[int, int, int]:
+def _apply_events(session: Session, stories: dict[int, list[ArticleFeatures]], old: dict[int, set[int]],
+                  current: dict[int, int | None] | None = None) -> tuple[int, int, int]:
     """Regroup the events of the given stories, keeping old event ids where the group is
-    essentially the same, and relabel events and stories. Returns (kept, redirects, events)."""
+    essentially the same, and relabel events and stories. `current`: the passages' event ids as
+    stored, when known, so only passages that move are written. Returns (kept, redirects, events)."""
     new_groups: list[tuple[int, list[int]]] = []
     passage_text: dict[int, str] = {}
     passage_vec: dict[int, np.ndarray] = {}
     for story_id in sorted(stories):
-        members, feats = stories[story_id]
+        feats = stories[story_id]
         for f in feats:
             passage_text.update(zip(f.passage_ids, f.passage_texts, strict=True))
             passage_vec.update(zip(f.passage_ids, f.passage_vectors, strict=True))
@@ -230,15 +306,17 @@ def _apply_events(session: Session, stories: dict[int, tuple[list[Article], list
             new_groups.append((story_id, sorted(group)))
         story = session.get(Story, story_id)
         story.title = story_title(
-            [m.title for m in members], [f.passage_texts[0] if f.passage_texts else "" for f in feats],
+            [f.title for f in feats], [f.passage_texts[0] if f.passage_texts else "" for f in feats],
             np.array([f.vector for f in feats]),
         )
     matching = match_groups(old, [set(g) for _, g in new_groups])
+    kept = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(list(matching.kept.values()))))} \
+        if matching.kept else {}
     event_ids: list[int] = []
     for index, (story_id, group) in enumerate(new_groups):
         label = event_label([passage_text[p] for p in group], np.array([passage_vec[p] for p in group]))
         if index in matching.kept:
-            event = session.get(Event, matching.kept[index])
+            event = kept[matching.kept[index]]
             event.story_id, event.label = story_id, label
         else:
             event = Event(story_id=story_id, label=label)
@@ -249,8 +327,10 @@ def _apply_events(session: Session, stories: dict[int, tuple[list[Article], list
     for index, (_, group) in enumerate(new_groups):
         for p in group:
             assignment[p] = event_ids[index]
-    if assignment:
-        session.execute(update(Passage), [{"id": p, "event_id": e} for p, e in sorted(assignment.items())])
+    changed = [{"id": p, "event_id": e} for p, e in sorted(assignment.items())
+               if current is None or p not in current or current[p] != e]
+    if changed:
+        session.execute(update(Passage), changed)
     redirects = _record_redirects(session, "event", {o: event_ids[i] for o, i in matching.successors.items()})
     vanished = set(old) - set(event_ids)
     if vanished:

@@ -53,7 +53,7 @@ class Context:
 
 
 def _ingest(ctx: Context, draft: ArticleDraft, field: str) -> dict:
-    from app.pipeline import on_store_hook
+    from app.pipeline import annotate_hook, on_store_hook
 
     assign = on_store_hook()
 
@@ -63,7 +63,7 @@ def _ingest(ctx: Context, draft: ArticleDraft, field: str) -> dict:
 
     ctx.report("embedding")
     result = next(ingest_drafts(session=ctx.session, items=[draft], embedder=ctx.embedder, settings=ctx.settings,
-                                on_store=on_store))
+                                on_store=on_store, annotate=annotate_hook()))
     if result.status == "rejected":
         reason = result.reason or "rejected"
         if reason.startswith(TRANSIENT_REASONS):

@@ -83,7 +83,7 @@ class HomeContext:
                    if value and parsed is None]
         stories, total = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
                                       page=page)
-        latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES)
+        latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES, count=False)
         params = {"outlet": outlet_id, "from": start and start.isoformat(), "to": end and end.isoformat()}
         return cls(stories=stories, pager=Pager(page, total, PAGE_SIZE, params), outlets=list_outlets(session=session),
                    outlet_id=outlet_id, date_from=start, date_to=end, latest=latest, ignored=ignored)

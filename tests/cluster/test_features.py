@@ -97,3 +97,17 @@ def test_normalise_number(text, expected):
 def test_name_tokens_drop_articles_and_possessives():
     assert name_tokens("the Kremlin's") == ["kremlin"]
     assert name_tokens("Tara Reid") == ["tara", "reid"]
+
+
+def test_features_of_a_chunk_match_one_article_at_a_time():
+    """Ingest runs spaCy once per chunk (features_json_many); the features must be those that
+    article_features computes for each article alone."""
+    from app.cluster.features import features_json_many
+
+    articles = [("Quake hits Izmir", [TEXT[:150], TEXT[150:]]), (None, [TEXT]), ("Reid said", ["Tara Reid said."])]
+    batch = features_json_many(articles)
+    for (title, passages), stored in zip(articles, batch, strict=True):
+        alone = article_features(id=1, title=title, published=None, outlet=None,
+                                 passage_ids=list(range(len(passages))), passage_texts=passages,
+                                 passage_vectors=np.zeros((len(passages), 4), dtype=np.float32))
+        assert stored == alone.to_json()

@@ -138,3 +138,27 @@ def test_outlet_comes_from_the_url_host_when_not_named(session, embedder, settin
     result = ingest_one(session=session, draft=draft, embedder=embedder, settings=settings)
     article = session.get(Article, result.article_id)
     assert (article.outlet.name, article.outlet.domain) == ("example.org", "example.org")
+
+
+def test_a_chunk_annotation_is_stored_with_each_article(session, embedder, settings):
+    """annotate runs once per chunk, before the articles' transactions; what it returns for an
+    article is stored as that article's features."""
+    drafts = [from_text(BODY, source_name="a.txt"), from_text(BODY.replace("Monday", "Tuesday"), source_name="b.txt")]
+    chunks = []
+
+    def annotate(prepared):
+        chunks.append([p.draft.source_name for p in prepared])
+        return [{"source": p.draft.source_name} for p in prepared]
+
+    results = ingest(session, embedder, settings, drafts, annotate=annotate)
+    assert chunks == [["a.txt", "b.txt"]]
+    assert [session.get(Article, r.article_id).features for r in results] == [{"source": "a.txt"}, {"source": "b.txt"}]
+
+
+def test_a_failing_annotation_still_stores_the_articles(session, embedder, settings):
+    def annotate(prepared):
+        raise RuntimeError("spaCy fell over")
+
+    [result] = ingest(session, embedder, settings, [from_text(BODY, source_name="a.txt")], annotate=annotate)
+    assert result.status == "ingested"
+    assert session.get(Article, result.article_id).features is None
