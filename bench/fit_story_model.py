@@ -36,7 +36,7 @@ from app.cluster import pairs
 from app.cluster.metrics import labels_from_groups, score
 from app.cluster.stories import NEIGHBOURS, THRESHOLD, candidate_pairs, cluster_stories, document_frequencies
 
-DATA = Path("/work/shared/datasets")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 FILES = ("ecbplus-dev", "allsides-dev")
 L2 = 1e-3
 # "days" (publication-day gap) is left out: dates are known for only part of each file, and

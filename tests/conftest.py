@@ -16,6 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+def seed_texts() -> list[str]:
+    """The three seed articles as given (000, 001, 002)."""
+    return [f.read_text(encoding="utf-8") for f in sorted(SEEDS.glob("*.txt"))]
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("parallax-data")

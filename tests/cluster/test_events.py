@@ -9,8 +9,7 @@ from app.cluster.events import cluster_events, event_label, story_title
 from app.cluster.features import article_features
 from app.ingest.clean import clean
 from app.ingest.passages import split_passages
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import seed_texts
 
 
 @pytest.fixture(scope="module")
@@ -18,14 +17,6 @@ def embedder():
     from app.embed.model import MINILM, load_embedder
 
     return load_embedder(MINILM, Path(tempfile.gettempdir()) / "pxmodels")
-
-
-def seed_texts() -> list[str]:
-    for folder in (ROOT / "seeds", Path("/work/shared/seeds")):
-        files = sorted(folder.glob("*.txt"))
-        if len(files) >= 3:
-            return [f.read_text(encoding="utf-8") for f in files[:3]]
-    pytest.skip("the seed articles are not available")
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ from app.cluster.features import article_features
 from app.cluster.stories import choose_story, cluster_stories, story_similarity
 from app.ingest.clean import clean
 from app.ingest.passages import split_passages
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import seed_texts
 
 # Two made-up earthquakes: same topic, words and shape, different place, date and numbers.
 TURKEY = [
@@ -58,14 +57,6 @@ def build(embedder, id, title, published, text):
 def quakes(embedder):
     rows = TURKEY + MEXICO
     return [build(embedder, i + 1, title, day, text) for i, (title, day, text) in enumerate(rows)]
-
-
-def seed_texts() -> list[str]:
-    for folder in (ROOT / "seeds", Path("/work/shared/seeds")):
-        files = sorted(folder.glob("*.txt"))
-        if len(files) >= 3:
-            return [f.read_text(encoding="utf-8") for f in files[:3]]
-    pytest.skip("the seed articles are not available")
 
 
 def test_the_three_seed_articles_form_one_story(embedder):

@@ -1,4 +1,4 @@
-"""The framing contrasts listed in /work/shared/seeds/README.md, found unprompted: each seed is one
+"""The framing contrasts listed in ../shared/seeds/README.md, found unprompted: each seed is one
 outlet, all their passages go into analyse_story, and the panels must show the contrast."""
 from tests.framing.conftest import by_outlet
 
