@@ -11,7 +11,6 @@ also per topic.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-APP_FIELDS = ("title", "outlet", "url", "published", "byline", "text", "html")
+from bench.labelled import drafts_of, read_records  # noqa: E402
 
 
 def main() -> None:
@@ -41,16 +40,12 @@ def main() -> None:
     from app.db.base import session_scope
     from app.db.models import Article
     from app.embed.model import get_embedder
-    from app.ingest.extract import from_record
     from app.pipeline import ingest_items, prepare_database
 
-    records = [json.loads(line) for line in args.file.open(encoding="utf-8") if line.strip()]
-    if args.limit:
-        records = records[: args.limit]
+    records = read_records(args.file, args.limit)
     gold = [r["event"] for r in records]
     topics = [str((r.get("meta") or {}).get("topic", "")) for r in records]
-    drafts = [from_record({k: r.get(k) for k in APP_FIELDS}, source_name=f"{args.file.name}:{i + 1}")
-              for i, r in enumerate(records)]  # only the app's fields: no event, no meta
+    drafts = drafts_of(records, args.file.name)  # only the app's fields: no event, no meta
 
     embedder = get_embedder()
     prepare_database(embedder)

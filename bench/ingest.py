@@ -13,7 +13,6 @@ ratio is then pessimistic).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-APP_FIELDS = ("title", "outlet", "url", "published", "byline", "text", "html")
+from bench.labelled import drafts_of, read_records  # noqa: E402
 
 
 def main() -> None:
@@ -41,15 +40,12 @@ def main() -> None:
     from app.config import get_settings
     from app.db.base import session_scope
     from app.embed.model import get_embedder
-    from app.ingest.extract import from_record
     from app.ingest.service import IngestError, prepare
     from app.pipeline import ingest_items, prepare_database
 
     settings = get_settings()
-    records = [json.loads(line) for line in args.file.open(encoding="utf-8") if line.strip()]
-    if args.limit:
-        records = records[: args.limit]
-    drafts = [from_record({k: r.get(k) for k in APP_FIELDS}, source_name=str(i)) for i, r in enumerate(records)]
+    records = read_records(args.file, args.limit)
+    drafts = drafts_of(records, args.file.name)
     embedder = get_embedder()
     prepare_database(embedder)
 
