@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     # Web server
     host: str = "127.0.0.1"
     port: int = 8000
+    page_cache_mb: int = 64  # rendered pages kept per process until the corpus changes; 0 turns it off
 
     # Embedding model: a packaged model name (all-MiniLM-L6-v2, all-mpnet-base-v2) or a model folder
     model: str = "all-MiniLM-L6-v2"

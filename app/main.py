@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
@@ -13,8 +14,10 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import get_settings
+from app.db.generation import current_generation
 from app.security.csrf import verify_csrf
 from app.security.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from app.web.page_cache import PageCacheMiddleware
 from app.web.routes import api, articles, auth, events, health, home, snapshots, stories, upload
 from app.web.templating import render
 
@@ -40,7 +43,9 @@ async def lifespan(app: FastAPI):
             thread.join(timeout=60)
 
 
-def create_app() -> FastAPI:
+def create_app(*, corpus_generation: Callable[[], int] = current_generation) -> FastAPI:
+    """`corpus_generation` tells the page cache when the corpus changed (tests that write inside one
+    rolled-back transaction pass a counter, so every request builds its page)."""
     settings = get_settings()
     app = FastAPI(title="Parallax", summary="How news outlets frame the same event", version="0.1.0",
                   lifespan=lifespan)
@@ -48,7 +53,10 @@ def create_app() -> FastAPI:
     for module in (health, home, stories, events, articles, upload, snapshots, auth):
         app.include_router(module.router, dependencies=[Depends(verify_csrf)])
     app.include_router(api.router)  # Bearer token, no cookies: no CSRF to guard against
-    # Added last runs first: request id and headers around everything, then the rate limit, then the size limit.
+    # Added last runs first: request id and headers around everything, then the rate limit, then the
+    # size limit, then stored pages (inside, so it sees the reader's CSRF token).
+    app.add_middleware(PageCacheMiddleware, max_bytes=settings.page_cache_mb * 1024 * 1024,
+                       generation=corpus_generation)
     app.add_middleware(BodyLimitMiddleware, limit=settings.request_limit)
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute,
                        burst=settings.rate_limit_burst)

@@ -76,13 +76,14 @@ def make_story(session: Session, *, title: str = "Council approves the transit p
 
 @contextmanager
 def web_client(session: Session, *, csrf: bool = True) -> Iterator[TestClient]:
-    """The app with every request using the test's session. With `csrf`, the client sends the CSRF
+    """The app with every request using the test's session; each request sees a new corpus
+    generation, so pages go through the page cache but are always built. With `csrf`, the client sends the CSRF
     token of its cookie in the X-CSRF-Token header, as static/app.js makes HTMX do."""
     from app.main import create_app
     from app.security.csrf import COOKIE, HEADER
     from app.web.deps import get_session
 
-    app = create_app()
+    app = create_app(corpus_generation=itertools.count().__next__)  # the test's writes never commit
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app) as client:
         if csrf:

@@ -67,3 +67,12 @@ def server_process(env: dict[str, str], *args: str, timeout: float = 180):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def wait_for_job(server: str, url: str, timeout: float = 120) -> dict:
+    """Poll a job's URL on a running server until it is done or failed."""
+    deadline = time.monotonic() + timeout
+    while (job := httpx.get(server + url, timeout=30).json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+    return job

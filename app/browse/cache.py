@@ -1,7 +1,12 @@
-"""A bounded in-process cache of JSON-ready results. The framing analysis of a story takes
-hundreds of milliseconds, so pages keep many of them; a plain entry count cannot bound memory
-when one story's framing is a hundred times an event's, so the bound is on their size as JSON
-(measured once, when stored). Values are shared between requests: callers must not mutate them."""
+"""Bounded in-process caches, sized by what they hold rather than by a count of entries: one
+story's framing can be a hundred times an event's, one page ten times another.
+
+- `BoundedCache`: least recently used out once the sizes given with the entries pass `max_bytes`.
+- `JsonCache`: JSON-ready results (the framing analysis of a story takes hundreds of
+  milliseconds), sized by their JSON, measured once when stored.
+
+Values are shared between requests: callers must not mutate them. Thread-safe: the server runs
+sync routes in a thread pool."""
 
 from __future__ import annotations
 
@@ -12,27 +17,22 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 
-class JsonCache:
-    """Least recently used out once the entries' JSON sizes pass `max_bytes`. Thread-safe: the
-    server runs sync routes in a thread pool."""
-
+class BoundedCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable) -> Any | None:
         with self._lock:
             found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found[0]
-        value = compute()  # outside the lock: two threads may compute the same key once each
-        self._put(key, value, len(json.dumps(value, separators=(",", ":"))))
-        return value
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
 
-    def _put(self, key: Hashable, value: Any, size: int) -> None:
+    def put(self, key: Hashable, value: Any, size: int) -> None:
         if size > self.max_bytes:
             return
         with self._lock:
@@ -47,3 +47,16 @@ class JsonCache:
         with self._lock:
             self._items.clear()
             self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class JsonCache(BoundedCache):
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        found = self.get(key)
+        if found is not None:
+            return found
+        value = compute()  # outside the lock: two threads may compute the same key once each
+        self.put(key, value, len(json.dumps(value, separators=(",", ":"))))
+        return value

@@ -6,12 +6,15 @@ from datetime import date, datetime
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
     Computed,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -146,3 +149,15 @@ class TermFrequency(Base):
 
     term: Mapped[str] = mapped_column(Text, primary_key=True)
     df: Mapped[int] = mapped_column(Integer)
+
+
+class CorpusState(Base):
+    """One row: the corpus generation, moved on at the commit of every change to outlets, stories,
+    articles, events, passages or redirects (by a deferred trigger, see its migration). What pages
+    show is a function of it, so pages are cached per generation."""
+
+    __tablename__ = "corpus_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)

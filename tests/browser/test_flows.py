@@ -3,13 +3,13 @@ a phone-width event page, no JavaScript."""
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
+from tests.helpers import wait_for_job
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,6 @@ MORE = (
 
 def api(server, path):
     return httpx.get(server + path, timeout=30).json()
-
-
-def wait_for_job(server, url, timeout=120):
-    deadline = time.monotonic() + timeout
-    while (job := api(server, url))["status"] not in ("done", "failed"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.3)
-    return job
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,136 @@
+"""Stored pages, against a real `parallax serve --seed` (its own embedded database) and a second
+process writing to the same database: a page is built once per corpus generation, and any commit,
+whoever makes it, shows on the next request. Every reader keeps their own CSRF token and log-in."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from tests.helpers import cli_env, run_cli, running_server, wait_for_job
+from tests.web.html import soup
+
+pytestmark = pytest.mark.slow
+ADMIN = "page-cache-test-token"
+MORE = ("Harbour workers in Rotterdam ended a three-day strike on Tuesday after the port authority agreed "
+        "to a new wage deal, the union said. Container traffic is expected to recover by the weekend.\n\n"
+        "The port authority said the agreement raises wages by four percent this year and adds a night-shift "
+        "bonus; shipping lines had diverted vessels to Antwerp and Hamburg during the stoppage.")
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    return cli_env(tmp_path_factory.mktemp("page-cache") / "data", PARALLAX_ADMIN_TOKEN=ADMIN,
+                   PARALLAX_RATE_LIMIT_PER_MINUTE="0")
+
+
+@pytest.fixture(scope="module")
+def server(env) -> Iterator[str]:
+    with running_server(env, "--seed") as base:
+        yield base
+
+
+@pytest.fixture
+def reader(server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=60) as client:
+        yield client
+
+
+def story_path(reader: httpx.Client) -> str:
+    return soup(reader.get("/")).select_one("a[href^='/stories/']")["href"]
+
+
+def test_the_second_reader_of_a_page_gets_it_stored_with_the_same_content(server, reader):
+    path = story_path(reader)
+    first = reader.get(path)
+    with httpx.Client(base_url=server, timeout=60) as other:
+        second = other.get(path)
+        tokens = [(reader.cookies["parallax_csrf"], ""), (other.cookies["parallax_csrf"], "")]
+    assert second.headers["x-page-cache"] == "hit"
+    assert first.headers["cache-control"] == "private, no-cache"
+    assert _without(first.text, tokens) == _without(second.text, tokens)
+
+
+def test_every_reader_gets_their_own_csrf_token_in_a_stored_page(server, reader):
+    path = story_path(reader)
+    with httpx.Client(base_url=server, timeout=60) as other:
+        for client in (reader, other, reader):
+            page = client.get(path)
+            assert page.headers["x-page-cache"] == "hit"
+            token = client.cookies["parallax_csrf"]
+            assert soup(page).select_one("meta[name=csrf-token]")["content"] == token
+        assert reader.cookies["parallax_csrf"] not in other.get(path).text
+
+
+def test_an_unchanged_page_revalidates_to_304_and_a_new_reader_never_gets_someone_elses(server, reader):
+    page = reader.get("/")
+    etag = page.headers["etag"]
+    again = reader.get("/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    with httpx.Client(base_url=server, timeout=60) as other:
+        assert other.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_commit_from_another_process_shows_on_the_next_request(server, env, reader, tmp_path):
+    before = reader.get("/")
+    assert reader.get("/").headers["x-page-cache"] == "hit"
+    article = tmp_path / "rotterdam.md"
+    article.write_text(f"---\ntitle: Rotterdam strike ends\noutlet: Harbour Post\n---\n{MORE}", encoding="utf-8")
+    ingested = run_cli("ingest", str(article), env=env)
+    assert ingested.returncode == 0, ingested.stderr
+    after = reader.get("/")
+    assert after.headers["x-page-cache"] == "miss"
+    assert "Rotterdam" in after.text and "Rotterdam" not in before.text
+
+
+def test_a_job_run_by_the_server_shows_at_once(server, reader):
+    outlets = reader.get("/outlets").text
+    created = reader.post("/api/articles", json={"text": MORE.replace("Rotterdam", "Gdansk"), "outlet": "Baltic Daily"},
+                          headers={"Authorization": f"Bearer {ADMIN}"})
+    assert created.status_code == 202, created.text
+    assert wait_for_job(server, created.json()["url"])["status"] == "done"
+    assert "Baltic Daily" not in outlets and "Baltic Daily" in reader.get("/outlets").text
+
+
+def test_logging_in_changes_the_header_for_that_reader_only(server, reader):
+    with httpx.Client(base_url=server, timeout=60) as anonymous:
+        assert "Log out" not in anonymous.get("/").text
+        reader.get("/login")
+        logged_in = reader.post("/login", data={"token": ADMIN, "next": "/", "csrf_token": reader.cookies["parallax_csrf"]})
+        assert logged_in.status_code in (200, 303), logged_in.text
+        assert "Log out" in reader.get("/").text
+        assert "Log out" not in anonymous.get("/").text
+
+
+def test_the_generation_moves_once_per_commit_whatever_it_touched_and_not_on_rollback(fresh_database):
+    from app.db.migrate import upgrade
+
+    engine = create_engine(fresh_database)
+    read = text("SELECT generation FROM corpus_state")
+    try:
+        with engine.begin() as conn:
+            upgrade(conn)
+        with Session(engine) as session:
+            start = session.scalar(read)
+            session.execute(text("INSERT INTO outlets (name) VALUES ('One'), ('Two'), ('Three')"))
+            session.execute(text("UPDATE outlets SET name = name || '!'"))
+            assert session.scalar(read) == start  # not before the commit: readers would cache old rows
+            session.commit()
+            assert session.scalar(read) == start + 1
+            session.execute(text("DELETE FROM outlets"))
+            session.rollback()
+            assert session.scalar(read) == start + 1
+            session.execute(text("DELETE FROM outlets"))
+            session.commit()
+            assert session.scalar(read) == start + 2
+    finally:
+        engine.dispose()
+
+
+def _without(html: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        html = html.replace(old, new)
+    return html
