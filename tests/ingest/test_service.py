@@ -162,3 +162,41 @@ def test_a_failing_annotation_still_stores_the_articles(session, embedder, setti
     [result] = ingest(session, embedder, settings, [from_text(BODY, source_name="a.txt")], annotate=annotate)
     assert result.status == "ingested"
     assert session.get(Article, result.article_id).features is None
+
+
+def test_the_next_chunk_is_embedded_while_the_previous_one_is_stored(session, embedder, settings):
+    """Ingest is pipelined: storing and clustering chunk 1 overlaps the model work on chunk 2."""
+    import threading
+
+    second_chunk_embedding = threading.Event()
+
+    class Watching:
+        name = embedder.name
+
+        def embed(self, texts):
+            if any("Tuesday" in t for t in texts):
+                second_chunk_embedding.set()
+            return embedder.embed(texts)
+
+    def on_store(session_, article):
+        if "Monday" in article.clean_text:  # chunk 1 waits here until chunk 2 is being embedded
+            assert second_chunk_embedding.wait(timeout=60), "chunk 2 was not embedded while chunk 1 was stored"
+
+    drafts = [from_text(BODY, source_name="a.txt"), from_text(BODY.replace("Monday", "Tuesday"), source_name="b.txt")]
+    results = ingest(session, Watching(), settings, drafts, on_store=on_store, chunk_size=1)
+    assert [r.status for r in results] == ["ingested", "ingested"]
+
+
+def test_a_duplicate_in_the_next_chunk_is_found_although_it_was_read_before_the_original_was_stored(
+        session, embedder, settings):
+    before = row_counts(session)
+    results = ingest(session, embedder, settings, [
+        Rejection("broken.jsonl:1", "malformed JSON"),
+        from_text(BODY, source_name="x"),
+        from_text(BODY, source_name="y"),
+        from_text(BODY.replace("Monday", "Friday"), source_name="z"),
+    ], chunk_size=1)
+    assert [(r.source_name, r.status) for r in results] == [
+        ("broken.jsonl:1", "rejected"), ("x", "ingested"), ("y", "duplicate"), ("z", "ingested")]
+    assert results[2].article_id == results[1].article_id
+    assert row_counts(session)["articles"] == before["articles"] + 2
