@@ -12,10 +12,8 @@ regrouping that story's events), then how each grew from the previous size.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,39 +22,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DIM = 384
-
-
-def synthetic_corpus(n_passages: int, per_article: int, rng: np.random.Generator):
-    """Yields (story index, passage vectors, names) per article."""
-    n_articles = max(1, n_passages // per_article)
-    n_stories = max(1, n_articles // 4)
-    centres = rng.normal(size=(n_stories, DIM)).astype(np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    for _ in range(n_articles):
-        story = int(rng.integers(n_stories))
-        noise = rng.normal(scale=0.045, size=(per_article, DIM)).astype(np.float32)
-        vectors = centres[story] + noise
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        names = [f"name{story}_{k}" for k in rng.integers(0, 6, size=3)]
-        yield story, vectors, names
+from bench.synthetic import DIM, fresh_database, synthetic_corpus  # noqa: E402
 
 
 def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, float]:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"parallax-scale-{n_passages}-"))
-    os.environ["PARALLAX_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)
-    from app.config import get_settings
-    from app.db import base
-
-    get_settings.cache_clear()
-    base.get_engine.cache_clear()
-    base._session_factory.cache_clear()
-
+    fresh_database(f"parallax-scale-{n_passages}-")
     from sqlalchemy import insert, text
 
     from app.cluster.features import ArticleFeatures, PassageFacts
     from app.cluster.service import assign_article, recluster
+    from app.db import base
     from app.db.models import Article, Passage
     from app.db.vector_index import ensure_vector_index
     from app.pipeline import prepare_database
@@ -64,7 +39,7 @@ def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, floa
     model = "synthetic-384"
     prepare_database()
     rng = np.random.default_rng(seed)
-    corpus = list(synthetic_corpus(n_passages + 5 * per_article, per_article, rng))
+    corpus = list(synthetic_corpus(max(1, n_passages // per_article) + 5, per_article, rng))
     extra, corpus = corpus[-5:], corpus[:-5]
     timings: dict[str, float] = {}
 

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.cluster.features import ArticleFeatures, PassageFacts
+from app.cluster.pairs import _binary
 from app.ingest.passages import sentence_spans
 
 W_LEXICAL = 1.0  # best sentence-pair overlap of story-local idf-weighted nouns and names
@@ -72,8 +73,10 @@ def _lexical_matrix(passages: list[PassageFacts]) -> np.ndarray:
     return np.maximum(best, best.T)
 
 
-def _shared(a: list[str], b: list[str]) -> float:
-    return 1.0 if set(a) & set(b) else 0.0
+def _shared(items) -> np.ndarray:
+    """1.0 where two passages have an item (a quote, a number) in common, else 0.0."""
+    m = _binary([frozenset(found) for found in items])
+    return ((m @ m.T).toarray() > 0).astype(np.float64)
 
 
 def passage_similarity_matrix(articles: list[ArticleFeatures]) -> tuple[list[int], list[int], np.ndarray]:
@@ -91,16 +94,12 @@ def passage_similarity_matrix(articles: list[ArticleFeatures]) -> tuple[list[int
         return [], [], np.zeros((0, 0))
     v = np.stack(vecs)
     sim = v @ v.T + W_LEXICAL * _lexical_matrix(facts)
-    for i in range(len(ids)):
-        for j in range(i + 1, len(ids)):
-            if owner[i] == owner[j]:
-                sim[i, j] = sim[j, i] = _CANNOT
-                continue
-            bonus = W_QUOTE * _shared(facts[i].quotes, facts[j].quotes) + W_NUMBER * _shared(
-                facts[i].numbers, facts[j].numbers
-            )
-            sim[i, j] += bonus
-            sim[j, i] += bonus
+    bonus = W_QUOTE * _shared(f.quotes for f in facts) + W_NUMBER * _shared(f.numbers for f in facts)
+    np.fill_diagonal(bonus, 0.0)
+    sim += bonus
+    same = np.equal.outer(owner, owner)
+    np.fill_diagonal(same, False)
+    sim[same] = _CANNOT
     return ids, owner, sim
 
 
@@ -118,14 +117,15 @@ def cluster_events(articles: list[ArticleFeatures], threshold: float = EVENT_THR
     articles = sorted(articles, key=lambda a: a.id)
     ids, owner, sim = passage_similarity_matrix(articles)
     n = len(ids)
-    pairs = sorted(
-        ((-sim[i, j], ids[i], ids[j], i, j) for i in range(n) for j in range(i + 1, n)
-         if owner[i] != owner[j] and sim[i, j] >= threshold),
-    )
+    upper_i, upper_j = np.triu_indices(n, 1)
+    owners, id_arr = np.array(owner, dtype=np.int64), np.array(ids, dtype=np.int64)
+    candidate = (owners[upper_i] != owners[upper_j]) & (sim[upper_i, upper_j] >= threshold)
+    upper_i, upper_j = upper_i[candidate], upper_j[candidate]
+    order = np.lexsort((id_arr[upper_j], id_arr[upper_i], -sim[upper_i, upper_j]))  # most similar first
     group = list(range(n))
     members = {i: {i} for i in range(n)}
     articles_of = {i: {owner[i]} for i in range(n)}
-    for _, _, _, i, j in pairs:
+    for i, j in zip(upper_i[order].tolist(), upper_j[order].tolist(), strict=True):
         gi, gj = group[i], group[j]
         if gi == gj or articles_of[gi] & articles_of[gj]:
             continue

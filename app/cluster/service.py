@@ -8,6 +8,8 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from psycopg.adapt import Loader
+from psycopg.pq import Format
 from sqlalchemy import Text, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session, selectinload
@@ -238,32 +240,24 @@ def _story_features(session: Session, story_id: int, known: list[ArticleFeatures
 
 def recluster(session: Session) -> ReclusterSummary:
     """Recompute every story and event from the stored vectors and features; the caller commits."""
-    articles = _load_articles(session, True)
-    if not articles:
+    feats, old_story_of = _load_all_features(session)
+    if not feats:
         raise NothingToCluster("nothing to recluster: the database holds no articles")
-    feats = [features_of(a) for a in articles]
-    by_id = {a.id: (a, f) for a, f in zip(articles, feats, strict=True)}
+    by_id = {f.id: f for f in feats}
     rebuild_frequencies(session, feats)
     groups = cluster_stories(feats)
     old_stories: dict[int, set[int]] = defaultdict(set)
-    for a in articles:
-        if a.story_id is not None:
-            old_stories[a.story_id].add(a.id)
+    for article_id, story_id in old_story_of.items():
+        if story_id is not None:
+            old_stories[story_id].add(article_id)
     old_events = _event_members(session, True)
     matching = match_groups(old_stories, [set(g) for g in groups])
-    story_ids: list[int] = []
-    for index in range(len(groups)):
-        if index in matching.kept:
-            story_ids.append(matching.kept[index])
-        else:
-            story = Story(title="")
-            session.add(story)
-            session.flush()
-            story_ids.append(story.id)
+    fresh = iter(_insert_ids(session, Story, [{"title": ""} for i in range(len(groups)) if i not in matching.kept]))
+    story_ids = [matching.kept[i] if i in matching.kept else next(fresh) for i in range(len(groups))]
     _set_column(session, "articles", "story_id",
                 [(article_id, story_ids[index]) for index, group in enumerate(groups) for article_id in group])
     redirects = _record_redirects(session, "story", {old: story_ids[i] for old, i in matching.successors.items()})
-    per_story = {story_ids[i]: [by_id[a][1] for a in group] for i, group in enumerate(groups)}
+    per_story = {story_ids[i]: [by_id[a] for a in group] for i, group in enumerate(groups)}
     # Rewrite only passages whose event changes: every rewritten row also costs an HNSW insert.
     was = {p: e for e, members in old_events.items() for p in members}
     current = {p: was.get(p) for f in feats for p in f.passage_ids}
@@ -275,8 +269,65 @@ def recluster(session: Session) -> ReclusterSummary:
         session.execute(delete(Story).where(Story.id.in_(gone)))
     session.flush()
     session.expire_all()  # bulk updates bypass the identity map
-    return ReclusterSummary(len(articles), len(groups), n_events, len(matching.kept), events_kept,
+    return ReclusterSummary(len(feats), len(groups), n_events, len(matching.kept), events_kept,
                             redirects + event_redirects)
+
+
+class _VectorLoader(Loader):
+    """pgvector's binary format (uint16 dim, uint16 unused, big-endian float32s) straight into
+    numpy: parsing 1.5M vectors from text took longer than the clustering."""
+
+    format = Format.BINARY
+
+    def load(self, data) -> np.ndarray:
+        return np.frombuffer(data, dtype=">f4", offset=4).astype(np.float32)
+
+
+def _binary_rows(session: Session, sql: str) -> list[tuple]:
+    """Rows of a query on the session's connection in binary format, vectors as numpy arrays."""
+    conn = session.connection().connection.driver_connection
+    with conn.cursor(binary=True) as cur:
+        cur.execute("SELECT oid FROM pg_type WHERE typname = 'vector'")
+        cur.adapters.register_loader(cur.fetchone()[0], _VectorLoader)
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+def _load_all_features(session: Session) -> tuple[list[ArticleFeatures], dict[int, int | None]]:
+    """Features of every article by id, read column-wise (no ORM objects: at 1.5M passages those
+    took gigabytes), and each article's current story. Articles whose stored features are stale
+    are recomputed (and stored) through features_of."""
+    session.flush()
+    articles = _binary_rows(session, "SELECT a.id, a.title, a.published, o.name, a.features, a.story_id, "
+                                     "a.title_embedding FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id "
+                                     "ORDER BY a.id")
+    passages: dict[int, list[tuple]] = defaultdict(list)
+    for article_id, *row in _binary_rows(session, "SELECT article_id, id, text, embedding FROM passages "
+                                                  "ORDER BY article_id, position"):
+        passages[article_id].append(row)
+    feats, story_of = [], {}
+    for article_id, title, published, outlet, stored, story_id, title_vector in articles:
+        story_of[article_id] = story_id
+        rows = passages.pop(article_id, [])
+        try:
+            if not stored:
+                raise ValueError("no stored features")
+            feats.append(ArticleFeatures.from_json(
+                stored, id=article_id, title=title, published=published, outlet=outlet,
+                passage_ids=[r[0] for r in rows], passage_texts=[r[1] for r in rows],
+                passage_vectors=np.array([r[2] for r in rows], dtype=np.float32),
+                title_vector=title_vector))
+        except (ValueError, KeyError, TypeError):
+            feats.append(features_of(session.get(Article, article_id)))
+    return feats, story_of
+
+
+def _insert_ids(session: Session, model, rows: list[dict]) -> list[int]:
+    """Insert many rows in a few statements; their new ids in the order of `rows`."""
+    if not rows:
+        return []
+    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, rows).scalars())
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -295,10 +346,12 @@ def _apply_events(session: Session, stories: dict[int, list[ArticleFeatures]], o
                   current: dict[int, int | None] | None = None) -> tuple[int, int, int]:
     """Regroup the events of the given stories, keeping old event ids where the group is
     essentially the same, and relabel events and stories. `current`: the passages' event ids as
-    stored, when known, so only passages that move are written. Returns (kept, redirects, events)."""
+    stored, when known, so only passages that move are written. Returns (kept, redirects, events).
+    Every write is a statement per table, not per row (a recluster writes 100k's of events)."""
     new_groups: list[tuple[int, list[int]]] = []
     passage_text: dict[int, str] = {}
     passage_vec: dict[int, np.ndarray] = {}
+    titles: list[tuple[int, str]] = []
     for story_id in sorted(stories):
         feats = stories[story_id]
         for f in feats:
@@ -306,25 +359,20 @@ def _apply_events(session: Session, stories: dict[int, list[ArticleFeatures]], o
             passage_vec.update(zip(f.passage_ids, f.passage_vectors, strict=True))
         for group in cluster_events(feats):
             new_groups.append((story_id, sorted(group)))
-        story = session.get(Story, story_id)
-        story.title = story_title(
+        titles.append((story_id, story_title(
             [f.title for f in feats], [f.passage_texts[0] if f.passage_texts else "" for f in feats],
             np.array([f.vector for f in feats]),
-        )
+        )))
+    _set_story_titles(session, titles)
     matching = match_groups(old, [set(g) for _, g in new_groups])
-    kept = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(list(matching.kept.values()))))} \
-        if matching.kept else {}
-    event_ids: list[int] = []
-    for index, (story_id, group) in enumerate(new_groups):
-        label = event_label([passage_text[p] for p in group], np.array([passage_vec[p] for p in group]))
-        if index in matching.kept:
-            event = kept[matching.kept[index]]
-            event.story_id, event.label = story_id, label
-        else:
-            event = Event(story_id=story_id, label=label)
-            session.add(event)
-            session.flush()
-        event_ids.append(event.id)
+    labels = [event_label([passage_text[p] for p in group], np.array([passage_vec[p] for p in group]))
+              for _, group in new_groups]
+    fresh = iter(_insert_ids(session, Event, [{"story_id": story_id, "label": labels[i]}
+                                              for i, (story_id, _) in enumerate(new_groups) if i not in matching.kept]))
+    event_ids = [matching.kept[i] if i in matching.kept else next(fresh) for i in range(len(new_groups))]
+    kept = sorted(matching.kept)
+    _set_column(session, "events", "story_id", [(event_ids[i], new_groups[i][0]) for i in kept])
+    _set_column(session, "events", "label", [(event_ids[i], labels[i]) for i in kept], "text")
     assignment = {p: None for p in passage_text}
     for index, (_, group) in enumerate(new_groups):
         for p in group:
@@ -341,26 +389,37 @@ def _apply_events(session: Session, stories: dict[int, list[ArticleFeatures]], o
     return len(matching.kept), redirects, len(new_groups)
 
 
-def _set_column(session: Session, table: str, column: str, pairs: list[tuple[int, int | None]]) -> None:
-    """Set one integer column of many rows by id in a single statement (arrays unnested
-    server-side): an executemany of 100k single-row UPDATEs took minutes."""
+def _set_column(session: Session, table: str, column: str, pairs: list[tuple[int, object]],
+                sql_type: str = "integer") -> None:
+    """Set one column of many rows by id in a single statement (arrays unnested server-side):
+    an executemany of 100k single-row UPDATEs took minutes."""
     if not pairs:
         return
     session.execute(
         text(
             f"UPDATE {table} SET {column} = v.value FROM unnest(CAST(:ids AS integer[]), "
-            f"CAST(:vals AS integer[])) AS v(id, value) WHERE {table}.id = v.id"
+            f"CAST(:vals AS {sql_type}[])) AS v(id, value) WHERE {table}.id = v.id"
         ),
         {"ids": [i for i, _ in pairs], "vals": [v for _, v in pairs]},
     )
 
 
-def _record_redirects(session: Session, kind: str, successors: dict[int, int]) -> int:
-    for old_id, new_id in successors.items():
-        if old_id == new_id:
-            continue
+def _set_story_titles(session: Session, titles: list[tuple[int, str]]) -> None:
+    """As the ORM update this replaced did, move updated_at (what the home page orders by) only
+    where the title changes."""
+    if titles:
         session.execute(
-            insert(ClusterRedirect).values(kind=kind, old_id=old_id, new_id=new_id)
-            .on_conflict_do_update(index_elements=["kind", "old_id"], set_={"new_id": new_id})
+            text("UPDATE stories SET title = v.title, updated_at = now() FROM unnest(CAST(:ids AS integer[]), "
+                 "CAST(:titles AS text[])) AS v(id, title) WHERE stories.id = v.id AND stories.title <> v.title"),
+            {"ids": [i for i, _ in titles], "titles": [t for _, t in titles]},
         )
+
+
+def _record_redirects(session: Session, kind: str, successors: dict[int, int]) -> int:
+    rows = [{"kind": kind, "old_id": old_id, "new_id": new_id}
+            for old_id, new_id in sorted(successors.items()) if old_id != new_id]
+    for start in range(0, len(rows), 5000):
+        stmt = insert(ClusterRedirect).values(rows[start : start + 5000])
+        session.execute(stmt.on_conflict_do_update(index_elements=["kind", "old_id"],
+                                                   set_={"new_id": stmt.excluded.new_id}))
     return len(successors)
