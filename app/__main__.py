@@ -148,6 +148,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
 
     from app.db.base import session_scope
     from app.embed.model import get_embedder
+    from app.framing.common import nlp as framing_nlp
     from app.pipeline import prepare_database, seed_if_empty
 
     settings = get_settings()
@@ -156,6 +157,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
         logging.getLogger("parallax").warning("PARALLAX_ADMIN_TOKEN is not set: anyone can add and delete articles")
     embedder = get_embedder()
     prepare_database(embedder)
+    framing_nlp()  # loaded now rather than by the first reader of a page with framing
     if seed:
         with session_scope() as session:
             for r in seed_if_empty(session):

@@ -1,14 +1,15 @@
 """Page latency and throughput under concurrent clients, beside a trivial endpoint of the same app.
 
-    .venv/bin/python bench/pages.py [--articles 10000] [--seconds 30] [--clients 16]
+    .venv/bin/python bench/pages.py [--articles 10000] [--seconds 30] [--clients 16] [--page-cache-mb 64]
 
 Builds a synthetic corpus in a fresh embedded database (stories of 2-5 articles from different
 outlets, 6 passages each with real sentences from the seed articles, events across the
 articles of a story, a snapshot per sampled event), starts `parallax serve` on it, then for each
-page kind (home, story, event, snapshot) and for /healthz runs `--clients` concurrent clients for
-`--seconds` seconds over a sample of URLs, and prints p50 / p99 latency and requests/s, and each
+page kind (home, story, event, snapshot) first views each sampled URL once (the page is built)
+and prints those latencies, then for each kind and for /healthz runs `--clients` concurrent clients
+for `--seconds` seconds over the sample, and prints p50 / p99 latency and requests/s, and each
 page's throughput as a share of the trivial endpoint's, all from one run; then the server's peak
-RSS (it loads the model at start). Writes are not rate limited in the server it starts.
+RSS (it loads the model at start). `--page-cache-mb 0` measures every request building its page. Writes are not rate limited in the server it starts.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -34,13 +34,14 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
 
     from app.db import base
     from app.db.models import Article, Event, Outlet, Passage, Story
+    from app.db.vector_index import ensure_vector_index
     from app.pipeline import prepare_database
+    from bench.synthetic import seed_sentences
 
     prepare_database()
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
-    sentences = [s for f in sorted((ROOT / "seeds").glob("*.txt"))
-                 for s in re.split(r"(?<=[.!?])\s+", f.read_text(encoding="utf-8")) if len(s) > 60]
+    sentences = seed_sentences()
     with base.session_scope() as session:
         outlets = [Outlet(name=f"Outlet {i}") for i in range(40)]
         session.add_all(outlets)
@@ -74,11 +75,16 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
             if made % 1000 < 5:
                 session.commit()
         session.commit()
+        ensure_vector_index(session.connection(), "all-MiniLM-L6-v2", 384)  # else `serve` builds it at start
+        session.commit()
         return list(session.scalars(select(Event.id).order_by(Event.id)))
 
 
 async def hammer(base_url: str, paths: list[str], seconds: float, clients: int) -> tuple[list[float], int]:
-    import httpx
+    """Each client keeps its connection and reads every body whole. aiohttp, not httpx: the load
+    generator shares the machine's cores with the server, and httpx costs several times the
+    server's own CPU per request."""
+    import aiohttp
 
     latencies: list[float] = []
     errors = 0
@@ -86,17 +92,39 @@ async def hammer(base_url: str, paths: list[str], seconds: float, clients: int) 
 
     async def client(worker: int) -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+        async with aiohttp.ClientSession(base_url, timeout=aiohttp.ClientTimeout(total=30)) as http:
             i = worker
             while time.perf_counter() < deadline:
                 start = time.perf_counter()
-                response = await http.get(paths[i % len(paths)])
+                async with http.get(paths[i % len(paths)], allow_redirects=False) as response:
+                    await response.read()
                 latencies.append(time.perf_counter() - start)
-                errors += response.status_code >= 400
+                errors += response.status >= 400
                 i += clients
 
     await asyncio.gather(*(client(w) for w in range(clients)))
     return latencies, errors
+
+
+def resolve(base_url: str, paths: list[str]) -> tuple[list[str], list[float]]:
+    """Warm-up: request each path once, following redirects, so the sample hits final URLs.
+    Returns the final paths and each first request's seconds (redirects included)."""
+    import httpx
+
+    final, seconds = [], []
+    for path in paths:
+        start = time.perf_counter()
+        final.append(httpx.get(base_url + path, follow_redirects=True, timeout=60).url.raw_path.decode())
+        seconds.append(time.perf_counter() - start)
+    return final, seconds
+
+
+def measure(base_url: str, paths: list[str], seconds: float, clients: int) -> tuple[float, float, float, int]:
+    """(p50 ms, p99 ms, requests/s, errors) of `clients` concurrent clients over `paths`."""
+    latencies, errors = asyncio.run(hammer(base_url, paths, seconds, clients))
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    return statistics.median(latencies) * 1000, p99 * 1000, len(latencies) / seconds, errors
 
 
 def main() -> None:
@@ -104,6 +132,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--page-cache-mb", type=int, default=64, help="PARALLAX_PAGE_CACHE_MB of the server (0: off)")
     args = ap.parse_args()
     os.environ["PARALLAX_DATA_DIR"] = tempfile.mkdtemp(prefix="parallax-pages-")
     os.environ.pop("DATABASE_URL", None)
@@ -122,7 +151,8 @@ def main() -> None:
     sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
     with base.session_scope() as session:
         story_ids = sorted({session.get(Event, e).story_id for e in sample})
-    env = cli_env(Path(os.environ["PARALLAX_DATA_DIR"]), PARALLAX_RATE_LIMIT_PER_MINUTE="0")
+    env = cli_env(Path(os.environ["PARALLAX_DATA_DIR"]), PARALLAX_RATE_LIMIT_PER_MINUTE="0",
+                  PARALLAX_PAGE_CACHE_MB=str(args.page_cache_mb))
     with server_process(env) as (url, proc):
         snapshots = []
         for event_id in sample[:50]:
@@ -136,18 +166,11 @@ def main() -> None:
             "event": [f"/events/{e}" for e in sample],
             "snapshot": snapshots or ["/healthz"],
         }
-        for paths in kinds.values():  # warm-up: follow redirects once so the sample hits final URLs
-            for i, p in enumerate(paths):
-                r = httpx.get(url + p, follow_redirects=True, timeout=60)
-                paths[i] = r.url.raw_path.decode()
         results = {}
         for kind, paths in kinds.items():
-            latencies, errors = asyncio.run(hammer(url, paths, args.seconds, args.clients))
-            latencies.sort()
-            rate = len(latencies) / args.seconds
+            p50, p99, rate, errors = measure(url, resolve(url, paths)[0], args.seconds, args.clients)
             results[kind] = rate
-            p99 = latencies[int(len(latencies) * 0.99) - 1]
-            print(f"{kind:18s} p50 {statistics.median(latencies) * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms   "
+            print(f"{kind:18s} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   "
                   f"{rate:7.1f} req/s   errors {errors}   share of trivial {rate / results['trivial /healthz']:.0%}",
                   flush=True)
         print(f"server peak RSS {peak_rss_mib(proc.pid):.0f} MiB (model loaded)")
