@@ -1,7 +1,6 @@
 """create_app(): routers, /static mount, middleware, error pages, and the inline worker thread."""
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -27,12 +26,7 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    """On the embedded database (or PARALLAX_INLINE_WORKER=on) one worker thread runs the jobs.
-    What is loaded by now (the model, spaCy: millions of objects that live as long as the process)
-    is moved out of the garbage collector's sight: a full collection over it paused every request
-    for 350-560 ms, after gc.freeze() 15-20 ms (bench/pages.py's p99)."""
-    gc.collect()
-    gc.freeze()
+    """On the embedded database (or PARALLAX_INLINE_WORKER=on) one worker thread runs the jobs."""
     settings = get_settings()
     worker = None
     if settings.runs_inline_worker:
