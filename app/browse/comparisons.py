@@ -18,7 +18,7 @@ from app.browse.views import (
     StoryOverview,
     StoryRef,
 )
-from app.db.models import Article, Event, Passage, Story
+from app.db.models import Article, Event, Passage, PassageEvent, Story
 from app.framing import PassageIn
 
 
@@ -32,7 +32,7 @@ def _passages(session: Session, story_id: int, event_id: int | None = None) -> l
     two tables made Postgres scan every passage."""
     ids = select(Passage.id).join(Passage.article).where(Article.story_id == story_id)
     if event_id is not None:
-        ids = union(ids, select(Passage.id).where(Passage.event_id == event_id))
+        ids = union(ids, select(PassageEvent.passage_id).where(PassageEvent.event_id == event_id))
     stmt = (
         select(Passage)
         .join(Passage.article)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.browse.views import EventRef, EventSummary, OutletRef, StoryRef, StorySummary
-from app.db.models import Article, Event, Outlet, Passage, Story
+from app.db.models import Article, Event, Outlet, Passage, PassageEvent, Story
 
 PAGE_SIZE = 20
 TOP_EVENTS = 3
@@ -60,7 +60,7 @@ def summarize(*, session: Session, stories: list[Story]) -> list[StorySummary]:
     events: dict[int, list[EventSummary]] = defaultdict(list)
     for event, n_articles, n_passages in session.execute(
         select(Event, func.count(func.distinct(Passage.article_id)), func.count(Passage.id))
-        .join(Passage, Passage.event_id == Event.id)
+        .join(PassageEvent, PassageEvent.event_id == Event.id).join(Passage, Passage.id == PassageEvent.passage_id)
         .where(Event.story_id.in_(ids)).group_by(Event.id)
         .order_by(func.count(func.distinct(Passage.article_id)).desc(), func.count(Passage.id).desc(), Event.id)
     ):
@@ -92,7 +92,8 @@ def list_events(*, session: Session, story_id: int | None = None, page: int = 1,
     page_ids = stmt.with_only_columns(Event.id).limit(page_size).offset((max(page, 1) - 1) * page_size)
     rows = session.execute(
         select(Event, func.count(func.distinct(Passage.article_id)), func.count(Passage.id))
-        .outerjoin(Passage, Passage.event_id == Event.id)
+        .outerjoin(PassageEvent, PassageEvent.event_id == Event.id)
+        .outerjoin(Passage, Passage.id == PassageEvent.passage_id)
         .where(Event.id.in_(page_ids.scalar_subquery())).group_by(Event.id).order_by(Event.id.desc())
     )
     return [EventSummary(event=EventRef.of(e), articles=a, passages=p) for e, a, p in rows], total

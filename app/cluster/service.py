@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from psycopg.adapt import Loader
 from psycopg.pq import Format
-from sqlalchemy import Text, any_, bindparam, delete, func, select, text, update
+from sqlalchemy import Text, any_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,7 +19,7 @@ from app.cluster.features import ArticleFeatures, article_features
 from app.cluster.identity import match_groups
 from app.cluster.stories import choose_story, cluster_stories
 from app.cluster.vocabulary import DocumentFrequencies, article_terms
-from app.db.models import Article, ClusterRedirect, Event, Passage, Story, TermFrequency
+from app.db.models import Article, ClusterRedirect, Event, Passage, PassageEvent, Story, TermFrequency
 from app.db.vector_index import distance_sql, exact_distance_sql
 
 log = logging.getLogger(__name__)
@@ -216,8 +216,8 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     feats = _story_features(session, story_id, [new, *candidates.get(story_id, [])], cache)
     old = _event_members(session, Event.story_id == story_id)
     current = dict(session.execute(
-        select(Passage.id, Passage.event_id).join(Article, Article.id == Passage.article_id)
-        .where(Article.story_id == story_id)
+        select(Passage.id, PassageEvent.event_id).join(Article, Article.id == Passage.article_id)
+        .outerjoin(PassageEvent, PassageEvent.passage_id == Passage.id).where(Article.story_id == story_id)
     ).all())
     _apply_events(session, {story_id: feats}, old, current)
     session.expire_all()  # bulk updates bypass the identity map
@@ -258,7 +258,7 @@ def recluster(session: Session) -> ReclusterSummary:
                 [(article_id, story_ids[index]) for index, group in enumerate(groups) for article_id in group])
     redirects = _record_redirects(session, "story", {old: story_ids[i] for old, i in matching.successors.items()})
     per_story = {story_ids[i]: [by_id[a] for a in group] for i, group in enumerate(groups)}
-    # Rewrite only passages whose event changes: every rewritten row also costs an HNSW insert.
+    # Write only the memberships that change.
     was = {p: e for e, members in old_events.items() for p in members}
     current = {p: was.get(p) for f in feats for p in f.passage_ids}
     events_kept, event_redirects, n_events = _apply_events(session, per_story, old_events, current)
@@ -334,7 +334,8 @@ def _insert_ids(session: Session, model, rows: list[dict]) -> list[int]:
 
 def _event_members(session: Session, where) -> dict[int, set[int]]:
     rows = session.execute(
-        select(Passage.event_id, Passage.id).join(Event, Event.id == Passage.event_id).where(where)
+        select(PassageEvent.event_id, PassageEvent.passage_id).join(Event, Event.id == PassageEvent.event_id)
+        .where(where)
     )
     members: dict[int, set[int]] = defaultdict(set)
     for event_id, passage_id in rows:
@@ -379,11 +380,10 @@ def _apply_events(session: Session, stories: dict[int, list[ArticleFeatures]], o
             assignment[p] = event_ids[index]
     changed = [(p, e) for p, e in sorted(assignment.items())
                if current is None or p not in current or current[p] != e]
-    _set_column(session, "passages", "event_id", changed)
+    _set_memberships(session, changed)
     redirects = _record_redirects(session, "event", {o: event_ids[i] for o, i in matching.successors.items()})
     vanished = set(old) - set(event_ids)
-    if vanished:
-        session.execute(update(Passage).where(Passage.event_id.in_(vanished)).values(event_id=None))
+    if vanished:  # their remaining memberships go with them (ON DELETE CASCADE)
         session.execute(delete(Event).where(Event.id.in_(vanished)))
     session.flush()
     return len(matching.kept), redirects, len(new_groups)
@@ -402,6 +402,23 @@ def _set_column(session: Session, table: str, column: str, pairs: list[tuple[int
         ),
         {"ids": [i for i, _ in pairs], "vals": [v for _, v in pairs]},
     )
+
+
+def _set_memberships(session: Session, pairs: list[tuple[int, int | None]]) -> None:
+    """Move passages to the given events (None: to no event), a statement for all the rows removed
+    and one for all those added. Membership is a table of its own so that this never rewrites a
+    passages row (each of which cost inserts into its HNSW, full-text and other indexes)."""
+    if not pairs:
+        return
+    session.execute(text("DELETE FROM passage_events WHERE passage_id = ANY(CAST(:ids AS integer[]))"),
+                    {"ids": [p for p, _ in pairs]})
+    added = [(p, e) for p, e in pairs if e is not None]
+    if added:
+        session.execute(
+            text("INSERT INTO passage_events (passage_id, event_id) "
+                 "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:events AS integer[]))"),
+            {"ids": [p for p, _ in added], "events": [e for _, e in added]},
+        )
 
 
 def _set_story_titles(session: Session, titles: list[tuple[int, str]]) -> None:

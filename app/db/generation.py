@@ -1,5 +1,5 @@
 """The corpus generation: a number that moves on at the commit of every change to what the pages
-show (outlets, stories, articles, events, passages, redirects), whoever makes it. A deferred
+show (outlets, stories, articles, events, passages, event memberships, redirects), whoever makes it. A deferred
 trigger keeps it (see the corpus_generation migration), so no write path can forget it."""
 from __future__ import annotations
 

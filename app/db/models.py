@@ -19,9 +19,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    select,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.db.base import Base
 
@@ -99,7 +100,20 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     story: Mapped[Story] = relationship(back_populates="events")
-    passages: Mapped[list[Passage]] = relationship(back_populates="event")
+    passages: Mapped[list[Passage]] = relationship(
+        secondary="passage_events", back_populates="event", passive_deletes=True
+    )
+
+
+class PassageEvent(Base):
+    """Which event a passage belongs to (at most one). Its own table, not a column of passages:
+    a regrouping rewrites many memberships, and every rewritten passages row also cost inserts
+    into the HNSW, full-text and other indexes of passages."""
+
+    __tablename__ = "passage_events"
+
+    passage_id: Mapped[int] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
 
 
 class Passage(Base):
@@ -118,14 +132,22 @@ class Passage(Base):
     # Dimensionless so the model is a setting; the HNSW index casts per model (see migrations).
     embedding: Mapped[list[float] | None] = mapped_column(Vector())
     embedding_model: Mapped[str | None] = mapped_column(String(200))
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    # The passage's event, read through passage_events' primary key with every passage loaded
+    # (what views and the export show); written through Passage.event or PassageEvent rows.
+    event_id: Mapped[int | None] = column_property(
+        select(PassageEvent.event_id).where(PassageEvent.passage_id == id)
+        .correlate_except(PassageEvent).scalar_subquery()
+    )
     # Full-text search over passages (English stemming), kept by Postgres itself.
     search: Mapped[str] = mapped_column(
         TSVECTOR, Computed("to_tsvector('english', text)", persisted=True), deferred=True
     )
 
     article: Mapped[Article] = relationship(back_populates="passages")
-    event: Mapped[Event | None] = relationship(back_populates="passages")
+    # Membership lives in passage_events (see PassageEvent); both are views of that table.
+    event: Mapped[Event | None] = relationship(
+        secondary="passage_events", back_populates="passages", passive_deletes=True
+    )
 
 
 class ClusterRedirect(Base):
@@ -153,8 +175,8 @@ class TermFrequency(Base):
 
 class CorpusState(Base):
     """One row: the corpus generation, moved on at the commit of every change to outlets, stories,
-    articles, events, passages or redirects (by a deferred trigger, see its migration). What pages
-    show is a function of it, so pages are cached per generation."""
+    articles, events, passages, event memberships or redirects (by a deferred trigger, see its
+    migration). What pages show is a function of it, so pages are cached per generation."""
 
     __tablename__ = "corpus_state"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)

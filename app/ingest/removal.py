@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Article, Event, Passage, Story
+from app.db.models import Article, Event, Passage, PassageEvent, Story
 
 
 def delete_article(*, session: Session, article_id: int) -> bool:
@@ -13,13 +13,13 @@ def delete_article(*, session: Session, article_id: int) -> bool:
     if article is None:
         return False
     story_id = article.story_id
-    event_ids = set(session.scalars(select(Passage.event_id).where(Passage.article_id == article_id,
-                                                                   Passage.event_id.is_not(None))))
+    event_ids = set(session.scalars(select(PassageEvent.event_id).join(Passage, Passage.id == PassageEvent.passage_id)
+                                    .where(Passage.article_id == article_id)))
     session.delete(article)
     session.flush()
     if event_ids:
         session.execute(delete(Event).where(Event.id.in_(event_ids),
-                                            ~exists().where(Passage.event_id == Event.id)))
+                                            ~exists().where(PassageEvent.event_id == Event.id)))
     if story_id is not None:
         session.execute(delete(Story).where(Story.id == story_id, ~exists().where(Article.story_id == Story.id)))
     session.commit()

@@ -1,7 +1,7 @@
 """Sharing a comparison: an immutable snapshot behind a short id that says when the live page differs."""
 import re
 
-from app.db.models import ClusterRedirect, Event, Passage
+from app.db.models import ClusterRedirect, Event
 from app.snapshots.models import Snapshot
 from tests.factories import make_story
 from tests.web.html import soup
@@ -48,9 +48,10 @@ def test_a_snapshot_keeps_what_was_shown_after_later_changes(client, session):
     moved = Event(story=story, label="Renamed event")
     session.add(moved)
     session.flush()
-    for p in session.query(Passage).filter(Passage.event_id == event.id).all():
-        p.event_id = moved.id
-    session.query(Passage).filter(Passage.event_id == moved.id).first().event_id = None
+    members = sorted(event.passages, key=lambda p: p.id)
+    for p in members:
+        p.event = moved
+    members[0].event = None
     session.add(ClusterRedirect(kind="event", old_id=event.id, new_id=moved.id))
     session.delete(event)
     session.commit()
