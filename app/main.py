@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
@@ -14,7 +14,6 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import get_settings
-from app.db.generation import current_generation
 from app.security.csrf import verify_csrf
 from app.security.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from app.web.page_cache import PageCacheMiddleware
@@ -43,7 +42,7 @@ async def lifespan(app: FastAPI):
             thread.join(timeout=60)
 
 
-def create_app(*, corpus_generation: Callable[[], int] = current_generation) -> FastAPI:
+def create_app(*, corpus_generation: Callable[[], Awaitable[int]] | None = None) -> FastAPI:
     """`corpus_generation` tells the page cache when the corpus changed (tests that write inside one
     rolled-back transaction pass a counter, so every request builds its page)."""
     settings = get_settings()

@@ -83,7 +83,12 @@ def web_client(session: Session, *, csrf: bool = True) -> Iterator[TestClient]:
     from app.security.csrf import COOKIE, HEADER
     from app.web.deps import get_session
 
-    app = create_app(corpus_generation=itertools.count().__next__)  # the test's writes never commit
+    generations = itertools.count()
+
+    async def next_generation() -> int:  # the test's writes never commit: every request builds its page
+        return next(generations)
+
+    app = create_app(corpus_generation=next_generation)
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app) as client:
         if csrf:

@@ -8,23 +8,23 @@ token, is stored as a placeholder and put back for each reader.
 
 Only GET pages under PAGE_PREFIXES, only 200 text/html answers without cookies of their own. Each
 answer carries an ETag and `Cache-Control: private, no-cache`, so browsers revalidate and get a 304 while
-nothing changed, and `X-Page-Cache: hit` or `miss`. A cache per process: N servers build a page up to N times per generation.
+nothing changed, and `X-Page-Cache: hit` or `miss`. A cache per
+process: N servers build a page up to N times per generation.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from anyio import to_thread
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.browse.cache import BoundedCache
-from app.db.generation import current_generation
+from app.db.generation import GenerationReader
 from app.security.auth import auth_required, can_write
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,9 @@ def is_page(path: str) -> bool:
 class PageCacheMiddleware:
     """Runs inside RequestContextMiddleware, which puts the reader's CSRF token in scope state."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, generation: Callable[[], int] = current_generation) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, generation: Callable[[], Awaitable[int]] | None = None) -> None:
         self.app = app
-        self.read_generation = generation
+        self.read_generation = generation or GenerationReader()
         self.pages = BoundedCache(max_bytes)
         self.generation: int | None = None  # the generation the stored pages belong to
 
@@ -62,7 +62,7 @@ class PageCacheMiddleware:
             return
         token = scope.get("state", {}).get("csrf_token", "").encode()
         try:
-            generation = await to_thread.run_sync(self.read_generation)
+            generation = await self.read_generation()
         except Exception:  # no database, or not migrated: serve uncached, the page says what is wrong
             log.warning("page cache off for this request: the corpus generation cannot be read", exc_info=True)
             await self.app(scope, receive, send)
