@@ -1,7 +1,6 @@
 """create_app(): routers, /static mount, middleware, error pages, and the inline worker thread."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -19,8 +18,6 @@ from app.security.middleware import BodyLimitMiddleware, RateLimitMiddleware, Re
 from app.web.page_cache import PageCacheMiddleware
 from app.web.routes import api, articles, auth, events, health, home, snapshots, stories, upload
 from app.web.templating import render
-
-log = logging.getLogger(__name__)
 
 
 @asynccontextmanager

@@ -19,7 +19,6 @@ import argparse
 import functools
 import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -28,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.labelled import drafts_of, read_records  # noqa: E402
+from bench.procstat import cpu_seconds  # noqa: E402
+from bench.synthetic import drop_database, fresh_database  # noqa: E402
 
 # phase label -> (module, function): timed wherever they run (the model phases in a worker thread)
 PHASES = {
@@ -71,15 +72,7 @@ def _backend_cpu(session) -> tuple[int, float]:
 
     pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
     session.rollback()
-    return pid, _cpu_of(pid)
-
-
-def _cpu_of(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return pid, cpu_seconds(pid)
 
 
 def main() -> None:
@@ -88,9 +81,14 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--profile", action="store_true", help="time the end-to-end run by phase")
     args = ap.parse_args()
-    os.environ["PARALLAX_DATA_DIR"] = tempfile.mkdtemp(prefix="parallax-ingest-bench-")
-    os.environ.pop("DATABASE_URL", None)
+    data_dir = fresh_database("parallax-ingest-bench-")
+    try:
+        run(args)
+    finally:
+        drop_database(data_dir)
 
+
+def run(args: argparse.Namespace) -> None:
     from app.config import get_settings
     from app.db.base import session_scope
     from app.embed.model import get_embedder
@@ -125,7 +123,7 @@ def main() -> None:
         start, cpu_start = time.perf_counter(), time.process_time()
         results = list(ingest_items(session=session, items=drafts, embedder=embedder))
         end_to_end, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        backend = _cpu_of(pid) - backend_start
+        backend = cpu_seconds(pid) - backend_start
 
     bare_after, bare_cpu_after = bare_encode()
     bare = (bare_before + bare_after) / 2

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +25,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.procstat import cpu_seconds, peak_rss_mib  # noqa: E402
+from bench.synthetic import drop_database, fresh_database  # noqa: E402
 
 
 def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
@@ -135,9 +136,14 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--page-cache-mb", type=int, default=64, help="PARALLAX_PAGE_CACHE_MB of the server (0: off)")
     args = ap.parse_args()
-    os.environ["PARALLAX_DATA_DIR"] = tempfile.mkdtemp(prefix="parallax-pages-")
-    os.environ.pop("DATABASE_URL", None)
+    data_dir = fresh_database("parallax-pages-")
+    try:
+        run(args, data_dir)
+    finally:
+        drop_database(data_dir)
 
+
+def run(args: argparse.Namespace, data_dir: Path) -> None:
     start = time.perf_counter()
     event_ids = build_corpus(args.articles)
     print(f"corpus: {args.articles} articles, {len(event_ids)} events, built in {time.perf_counter() - start:.0f} s")
@@ -152,7 +158,7 @@ def main() -> None:
     sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
     with base.session_scope() as session:
         story_ids = sorted({session.get(Event, e).story_id for e in sample})
-    env = cli_env(Path(os.environ["PARALLAX_DATA_DIR"]), PARALLAX_RATE_LIMIT_PER_MINUTE="0",
+    env = cli_env(data_dir, PARALLAX_RATE_LIMIT_PER_MINUTE="0",
                   PARALLAX_PAGE_CACHE_MB=str(args.page_cache_mb))
     with server_process(env) as (url, proc):
         snapshots = []
@@ -179,20 +185,6 @@ def main() -> None:
                   f"server CPU {server_ms:.2f} ms/req   first view (page built) p50 "
                   f"{statistics.median(first) * 1000:.0f} ms, max {max(first) * 1000:.0f} ms", flush=True)
         print(f"server peak RSS {peak_rss_mib(proc.pid):.0f} MiB (model loaded)")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU the process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mib(pid: int) -> float:
-    """VmHWM: the most resident memory the process ever had (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 if __name__ == "__main__":

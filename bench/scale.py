@@ -33,7 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import measure, peak_rss_mib, resolve  # noqa: E402
+from bench.pages import measure, resolve  # noqa: E402
+from bench.procstat import peak_rss_mib  # noqa: E402
 from bench.synthetic import DIM, drop_database, fresh_database, seed_sentences, synthetic_corpus  # noqa: E402
 
 MODEL = "synthetic-384"

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.browse.cache import BoundedCache
 from app.db.generation import GenerationReader
 from app.security.auth import auth_required, can_write
+from app.web.templating import is_htmx
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,11 @@ class PageCacheMiddleware:
 
 
 def _key(scope: Scope) -> tuple:
+    """What decides the page besides the corpus: the same test render() makes for a block or the
+    whole page, the reader's write access, and the host for absolute links."""
     request = Request(scope)
-    headers = request.headers
-    return (scope["path"], scope["query_string"], headers.get("hx-request") == "true",
-            bool(headers.get("hx-history-restore-request")), auth_required() and can_write(request),
-            headers.get("host", ""), scope.get("scheme", "http"))
+    return (scope["path"], scope["query_string"], is_htmx(request), auth_required() and can_write(request),
+            request.headers.get("host", ""), scope.get("scheme", "http"))
 
 
 def _storable(start: Message, token: bytes) -> bool:
