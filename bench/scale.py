@@ -1,7 +1,7 @@
 """Scale: a generated corpus of 1k / 10k / 100k articles loads, reclusters and serves.
 
     .venv/bin/python bench/scale.py [--articles 1000,10000,100000] [--passages-per-article 15]
-                                    [--seconds 20] [--clients 16]
+                                    [--seconds 20] [--clients 16] [--keep DIR [--load-only]]
 
 For each size a fresh embedded database is bulk-loaded (binary COPY) with synthetic articles:
 about four a story, each passage a noisy copy of its story's direction (bench/synthetic.py), two
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import json
 import random
 import statistics
 import sys
@@ -42,20 +43,22 @@ OUTLETS = 40
 EXTRA = 5  # articles ingested one at a time after the recluster
 STORY_SAMPLE = 100  # story pages requested (the first request of each renders it; the rest hit the page cache)
 CHUNK = 2000  # articles per COPY batch
-HNSW_MEMORY = "4GB"  # maintenance_work_mem for the index build: the graph must fit, or the build crawls
+HNSW_MEMORY = "8GB"  # maintenance_work_mem for the index build: the graph must fit, or the build crawls
 TARGETS = {"recluster_s": 600.0, "ingest_ms": 1000.0, "home_p99_ms": 100.0, "story_p99_ms": 100.0}
+LOAD_RECORD = "bench-scale-load.json"  # with --keep: what loading the kept corpus took
 GROWTH = ("load_s", "hnsw_s", "recluster_s", "ingest_ms", "home_p99_ms", "story_p99_ms", "db_mb")
 
 
 # -- corpus -----------------------------------------------------------------------------------
 
-def features_json(story: int, names: list[str], per_article: int) -> dict:
+def features_json(story: int, names: list[str], breaks: list[int]) -> dict:
     """Stored features as ingest computes them: the story's names everywhere, and passage p of
-    every article of the story sharing a term of its own (what makes an event)."""
+    every article of the story sharing a term of its own (what makes an event); `breaks`: where
+    each passage's second sentence starts."""
     from app.cluster.features import FEATURES_VERSION, PassageFacts
 
-    passages = [PassageFacts(names=list(names), sentences=[[f"@{n}" for n in names] + [f"event{story}p{p}"]])
-                for p in range(per_article)]
+    passages = [PassageFacts(names=list(names), sentences=[[f"@{n}" for n in names] + [f"event{story}p{p}"]],
+                             breaks=[b]) for p, b in enumerate(breaks)]
     return {"version": FEATURES_VERSION, "title": PassageFacts(names=names[:2]).to_json(),
             "passages": [p.to_json() for p in passages]}
 
@@ -72,7 +75,7 @@ def synthetic_articles(n_articles: int, per_article: int, seed: int = 11):
         article = {"id": i, "outlet_id": 1 + i % OUTLETS, "title": f"{names[0].title()}: {sentences[picks[0, 0]][:70]}",
                    "published": day0 + dt.timedelta(days=story % 365), "source_format": "text", "source_text": clean,
                    "clean_text": clean, "content_hash": f"synthetic-{i}",
-                   "features": features_json(story, names, per_article)}
+                   "features": features_json(story, names, [len(sentences[a]) + 1 for a, _ in picks])}
         yield article, texts, vectors
 
 
@@ -234,8 +237,31 @@ def timed(label: str, fn, *args, note: str = ""):
     return seconds, result
 
 
-def run_size(n_articles: int, per_article: int, seconds: float, clients: int) -> dict[str, float]:
-    data_dir = fresh_database(f"parallax-scale-articles-{n_articles}-")
+def reuse_corpus(data_dir: Path, n_articles: int, corpus) -> dict[str, float] | None:
+    """With --keep: the load and index figures of the run that loaded this dir's corpus, after
+    removing the articles earlier runs ingested one at a time; None when it holds no corpus yet."""
+    from sqlalchemy import text
+
+    from app.db import base
+
+    record = data_dir / LOAD_RECORD
+    if not record.exists():
+        return None
+    loaded = json.loads(record.read_text())
+    if loaded["articles"] != n_articles:
+        sys.exit(f"{data_dir} holds a corpus of {loaded['articles']} articles, not {n_articles}")
+    with base.get_engine().begin() as conn:
+        conn.execute(text("DELETE FROM articles WHERE id > :n"), {"n": n_articles})
+    for _ in itertools.islice(corpus, n_articles):  # the extra articles come after the corpus
+        pass
+    print(f"load and HNSW index: reused from {data_dir} ({loaded['load_s']:.1f} s and {loaded['hnsw_s']:.1f} s "
+          "when it was loaded)", flush=True)
+    return loaded
+
+
+def run_size(n_articles: int, per_article: int, seconds: float, clients: int, *, keep: Path | None = None,
+             load_only: bool = False) -> dict[str, float]:
+    data_dir = fresh_database(f"parallax-scale-articles-{n_articles}-", keep)
     print(f"== {n_articles} articles, {n_articles * per_article} passages ==", flush=True)
     try:
         from app.pipeline import prepare_database
@@ -243,8 +269,15 @@ def run_size(n_articles: int, per_article: int, seconds: float, clients: int) ->
         prepare_database()
         corpus = synthetic_articles(n_articles + EXTRA, per_article)
         r: dict[str, float] = {"articles": n_articles, "passages": n_articles * per_article}
-        r["load_s"], _ = timed("load (binary COPY)", load_corpus, itertools.islice(corpus, n_articles))
-        r["hnsw_s"], _ = timed("HNSW index build", build_index)
+        if keep is not None and (loaded := reuse_corpus(data_dir, n_articles, corpus)):
+            r |= loaded
+        else:
+            r["load_s"], _ = timed("load (binary COPY)", load_corpus, itertools.islice(corpus, n_articles))
+            r["hnsw_s"], _ = timed("HNSW index build", build_index)
+            if keep is not None:
+                (data_dir / LOAD_RECORD).write_text(json.dumps(r))
+        if load_only:
+            return r
         r["recluster_s"], summary = timed("full recluster", run_recluster, note=target("recluster_s"))
         print(f"{'':26s}{summary}", flush=True)
         costs = [ingest_one(*item) for item in corpus]
@@ -258,7 +291,7 @@ def run_size(n_articles: int, per_article: int, seconds: float, clients: int) ->
         report_pages(r)
         return r
     finally:
-        drop_database(data_dir)
+        drop_database(data_dir, delete=keep is None)
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -294,9 +327,16 @@ def main() -> None:
     ap.add_argument("--passages-per-article", type=int, default=15)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--keep", type=Path, help="keep each size's database in DIR/SIZE and reuse its corpus next time")
+    ap.add_argument("--load-only", action="store_true", help="with --keep: load and index, then stop")
     args = ap.parse_args()
-    rows = [run_size(int(n), args.passages_per_article, args.seconds, args.clients) for n in args.articles.split(",")]
-    growth(rows)
+    if args.load_only and not args.keep:
+        ap.error("--load-only needs --keep")
+    rows = [run_size(int(n), args.passages_per_article, args.seconds, args.clients,
+                     keep=args.keep / n if args.keep else None, load_only=args.load_only)
+            for n in args.articles.split(",")]
+    if not args.load_only:
+        growth(rows)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DIM = 384
 
 
-def fresh_database(prefix: str) -> Path:
+def fresh_database(prefix: str, keep: Path | None = None) -> Path:
     """Point the app at a new embedded database in a new temp dir (DATABASE_URL unset) and drop
-    the cached settings and engine, so one process can run several sizes in turn."""
-    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    the cached settings and engine, so one process can run several sizes in turn. `keep`: that
+    dir instead, created if missing and reused if not (a big corpus is loaded once)."""
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix)) if keep is None else keep
+    data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["PARALLAX_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)
     from app.config import get_settings
@@ -49,8 +51,9 @@ def synthetic_corpus(n_articles: int, per_article: int, rng: np.random.Generator
         yield story, vectors, names
 
 
-def drop_database(data_dir: Path) -> None:
-    """Close the engine, stop the embedded server started for `data_dir` and delete the dir."""
+def drop_database(data_dir: Path, *, delete: bool = True) -> None:
+    """Close the engine, stop the embedded server started for `data_dir` and delete the dir
+    (unless told not to)."""
     import shutil
 
     from app.config import get_settings
@@ -61,4 +64,5 @@ def drop_database(data_dir: Path) -> None:
     server = _SERVERS.pop(str(get_settings().embedded_pg_dir), None)
     if server is not None:
         server.cleanup()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    if delete:
+        shutil.rmtree(data_dir, ignore_errors=True)

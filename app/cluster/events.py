@@ -25,7 +25,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.cluster.features import ArticleFeatures, PassageFacts
-from app.cluster.pairs import _binary
 from app.ingest.passages import sentence_spans
 
 W_LEXICAL = 1.0  # best sentence-pair overlap of story-local idf-weighted nouns and names
@@ -39,6 +38,20 @@ _CANNOT = -10.0
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
 
 
+_DENSE_CELLS = 4_000_000  # a story's sentence-by-term matrix up to this size is built dense (no scipy overhead)
+
+
+def _gram(rows: list[int], cols: list[int], vals: list[float], shape: tuple[int, int]) -> np.ndarray:
+    """m @ m.T as a dense array, for the matrix m given by its non-zero entries (no duplicates):
+    dense arithmetic for the usual small story, sparse for a huge one."""
+    if shape[0] * shape[1] <= _DENSE_CELLS:
+        m = np.zeros(shape)
+        m[rows, cols] = vals
+        return m @ m.T
+    m = sp.csr_matrix((vals, (rows, cols)), shape=shape)
+    return (m @ m.T).toarray()
+
+
 def _lexical_matrix(passages: list[PassageFacts]) -> np.ndarray:
     """For each pair of passages, the best overlap between one sentence of each: the idf-weighted
     share of the smaller sentence's nouns and names found in the other. idf = log(N/df) over this
@@ -47,36 +60,41 @@ def _lexical_matrix(passages: list[PassageFacts]) -> np.ndarray:
     n = len(passages)
     df = Counter(t for p in passages for t in {t for s in p.sentences for t in s})
     vocab = {term: k for k, term in enumerate(sorted(df))}
+    idf = {term: math.log(n / count) for term, count in df.items()}
     rows, cols, vals, owner = [], [], [], []
     for i, p in enumerate(passages):
         for sentence in p.sentences:
-            weights = {vocab[t]: (1 + math.log(c)) * math.log(n / df[t]) for t, c in Counter(sentence).items()}
-            weights = {k: w for k, w in weights.items() if w > 0}
+            weights = {vocab[t]: w for t, c in Counter(sentence).items() if (w := (1 + math.log(c)) * idf[t]) > 0}
             if weights:
                 r = len(owner)
                 owner.append(i)
-                for k, w in sorted(weights.items()):
-                    rows.append(r)
-                    cols.append(k)
-                    vals.append(w)
+                rows.extend([r] * len(weights))
+                cols.extend(weights)
+                vals.extend(weights.values())
     best = np.zeros((n, n))
     if not owner:
         return best
-    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), max(1, len(vocab))))
-    dots = (m @ m.T).toarray()
+    dots = _gram(rows, cols, vals, (len(owner), max(1, len(vocab))))
     sq = np.diag(dots).copy()
     overlap = np.clip(dots / np.minimum(sq[:, None], sq[None, :]), 0.0, 1.0)
+    # Sentences come passage by passage: the best of each block of rows, then of each block of columns.
     owner_arr = np.array(owner)
-    for i in range(n):
-        mine = owner_arr == i
-        np.maximum.at(best[i], owner_arr, overlap[mine].max(axis=0))
+    starts = np.flatnonzero(np.r_[True, owner_arr[1:] != owner_arr[:-1]])
+    blocks = np.maximum.reduceat(np.maximum.reduceat(overlap, starts, axis=0), starts, axis=1)
+    present = owner_arr[starts]
+    best[np.ix_(present, present)] = blocks
     return np.maximum(best, best.T)
 
 
-def _shared(items) -> np.ndarray:
+def _shared(items: list) -> np.ndarray:
     """1.0 where two passages have an item (a quote, a number) in common, else 0.0."""
-    m = _binary([frozenset(found) for found in items])
-    return ((m @ m.T).toarray() > 0).astype(np.float64)
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, found in enumerate(items):
+        for item in set(found):
+            rows.append(i)
+            cols.append(vocab.setdefault(item, len(vocab)))
+    return (_gram(rows, cols, [1.0] * len(rows), (len(items), max(1, len(vocab)))) > 0).astype(np.float64)
 
 
 def passage_similarity_matrix(articles: list[ArticleFeatures]) -> tuple[list[int], list[int], np.ndarray]:
@@ -94,7 +112,7 @@ def passage_similarity_matrix(articles: list[ArticleFeatures]) -> tuple[list[int
         return [], [], np.zeros((0, 0))
     v = np.stack(vecs)
     sim = v @ v.T + W_LEXICAL * _lexical_matrix(facts)
-    bonus = W_QUOTE * _shared(f.quotes for f in facts) + W_NUMBER * _shared(f.numbers for f in facts)
+    bonus = W_QUOTE * _shared([f.quotes for f in facts]) + W_NUMBER * _shared([f.numbers for f in facts])
     np.fill_diagonal(bonus, 0.0)
     sim += bonus
     same = np.equal.outer(owner, owner)
@@ -125,17 +143,20 @@ def cluster_events(articles: list[ArticleFeatures], threshold: float = EVENT_THR
     group = list(range(n))
     members = {i: {i} for i in range(n)}
     articles_of = {i: {owner[i]} for i in range(n)}
+    row_sums: dict[int, np.ndarray] = {}  # a group's summed similarity rows (a singleton's is its row)
     for i, j in zip(upper_i[order].tolist(), upper_j[order].tolist(), strict=True):
         gi, gj = group[i], group[j]
         if gi == gj or articles_of[gi] & articles_of[gj]:
             continue
-        if sim[np.ix_(sorted(members[gi]), sorted(members[gj]))].mean() < GROUP_FLOOR:
+        mean = row_sums.get(gi, sim[gi])[sorted(members[gj])].sum() / (len(members[gi]) * len(members[gj]))
+        if mean < GROUP_FLOOR:
             continue
         keep, drop = min(gi, gj), max(gi, gj)
         for m in members[drop]:
             group[m] = keep
         members[keep] |= members.pop(drop)
         articles_of[keep] |= articles_of.pop(drop)
+        row_sums[keep] = row_sums.pop(keep, sim[keep]) + row_sums.pop(drop, sim[drop])
     events = [sorted(ids[m] for m in ms) for g, ms in members.items() if len(articles_of[g]) >= 2]
     return sorted(events)
 
@@ -153,6 +174,13 @@ def _sentences(text: str) -> list[str]:
     return [text[s.start : s.end] for s in sentence_spans(text)]
 
 
+def _split_at(text: str, breaks: list[int]) -> list[str]:
+    """The sentences of a passage from its stored sentence breaks (features.PassageFacts.breaks)."""
+    bounds = [0, *breaks, len(text)]
+    pieces = (" ".join(text[a:b].split()) for a, b in zip(bounds, bounds[1:], strict=False))
+    return [p for p in pieces if p]
+
+
 def _central(vectors: np.ndarray) -> int:
     """Index of the vector with the highest mean cosine to the others (ties: the first)."""
     if len(vectors) <= 2:
@@ -161,15 +189,17 @@ def _central(vectors: np.ndarray) -> int:
     return int(np.argmax(sims.sum(axis=1)))
 
 
-def event_label(texts: list[str], vectors: np.ndarray) -> str:
+def event_label(texts: list[str], vectors: np.ndarray, breaks: list[list[int]] | None = None) -> str:
     """The sentence of the most central passage that shares most words with the other passages:
-    what every outlet reported, in one outlet's words, trimmed to ~90 characters."""
+    what every outlet reported, in one outlet's words, trimmed to ~90 characters. `breaks`: each
+    passage's stored sentence breaks, when known (else the passage is split here, much slower)."""
     if not texts:
         return ""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     centre = _central(vectors)
     others = Counter(w for k, t in enumerate(texts) if k != centre for w in set(_WORD.findall(t.lower())))
-    sentences = _sentences(texts[centre]) or [texts[centre]]
+    split = _sentences(texts[centre]) if breaks is None else _split_at(texts[centre], breaks[centre])
+    sentences = split or [texts[centre]]
 
     def shared(sentence: str) -> float:
         words = set(_WORD.findall(sentence.lower()))

