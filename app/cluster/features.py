@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -204,6 +204,14 @@ class ArticleFeatures:
         self.names = dict(names)
         self.numbers = frozenset(numbers)
         self.dates = frozenset(dates)
+
+    @cached_property
+    def terms(self) -> Counter:
+        """Term -> weighted count (vocabulary.article_terms), worked out once: a recluster's
+        document frequencies and both TF-IDF matrices read every article's terms."""
+        from app.cluster.vocabulary import article_terms
+
+        return article_terms(self)
 
     def to_json(self) -> dict:
         """The spaCy-derived part; texts and vectors stay in the passages table."""

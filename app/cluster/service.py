@@ -19,7 +19,7 @@ from app.cluster.events import cluster_events, event_label, story_title
 from app.cluster.features import ArticleFeatures, article_features
 from app.cluster.identity import match_groups
 from app.cluster.stories import choose_story, cluster_stories
-from app.cluster.vocabulary import DocumentFrequencies, article_terms
+from app.cluster.vocabulary import DocumentFrequencies
 from app.db.models import Article, ClusterRedirect, Event, Passage, PassageEvent, Story, TermFrequency
 from app.db.vector_index import distance_sql, exact_distance_sql
 
@@ -161,7 +161,7 @@ def neighbour_article_ids(session: Session, article: Article, k: int = NEIGHBOUR
 def count_terms(session: Session, features: ArticleFeatures) -> None:
     """Add one article's terms to the stored document frequencies (sorted: concurrent writers
     lock rows in the same order and cannot deadlock)."""
-    terms = sorted(article_terms(features))
+    terms = sorted(features.terms)
     if terms:  # one array parameter: compiling a VALUES row per term cost more than the upsert
         session.execute(
             text("INSERT INTO term_frequencies (term, df) SELECT t, 1 FROM unnest(CAST(:terms AS text[])) AS t "
@@ -172,19 +172,22 @@ def count_terms(session: Session, features: ArticleFeatures) -> None:
 
 def stored_frequencies(session: Session, articles: list[ArticleFeatures]) -> DocumentFrequencies:
     """The stored corpus's document frequencies of the terms these articles use."""
-    terms = sorted({t for a in articles for t in article_terms(a)})
+    terms = sorted({t for a in articles for t in a.terms})
     rows = session.execute(select(TermFrequency.term, TermFrequency.df).where(
         TermFrequency.term == any_(bindparam("terms", terms, type_=ARRAY(Text)))))
     n_docs = session.scalar(select(func.count()).select_from(Article)) or 0
     return DocumentFrequencies(n_docs=n_docs, df=dict(rows.all()))
 
 
-def rebuild_frequencies(session: Session, articles: list[ArticleFeatures]) -> None:
-    counts = DocumentFrequencies.from_articles(articles).df
+def rebuild_frequencies(session: Session, articles: list[ArticleFeatures]) -> DocumentFrequencies:
+    """Replace the stored document frequencies with those of these articles; returns them."""
+    frequencies = DocumentFrequencies.from_articles(articles)
     session.execute(delete(TermFrequency))
-    rows = [{"term": t, "df": n} for t, n in sorted(counts.items())]
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(TermFrequency), rows[start : start + 5000])
+    if frequencies.df:  # one statement, the terms as two arrays
+        terms = sorted(frequencies.df)
+        session.execute(text("INSERT INTO term_frequencies (term, df) SELECT * FROM unnest(CAST(:terms AS text[]), "
+                             "CAST(:dfs AS integer[]))"), {"terms": terms, "dfs": [frequencies.df[t] for t in terms]})
+    return frequencies
 
 
 def assign_article(session: Session, article: Article, *, cache: FeatureCache | None = None) -> int:
@@ -245,8 +248,7 @@ def recluster(session: Session) -> ReclusterSummary:
     if not feats:
         raise NothingToCluster("nothing to recluster: the database holds no articles")
     by_id = {f.id: f for f in feats}
-    rebuild_frequencies(session, feats)
-    groups = cluster_stories(feats)
+    groups = cluster_stories(feats, df=rebuild_frequencies(session, feats))
     old_stories: dict[int, set[int]] = defaultdict(set)
     for article_id, story_id in old_story_of.items():
         if story_id is not None:

@@ -45,6 +45,12 @@ def article_terms(article) -> Counter:
     return terms
 
 
+def terms_of(article) -> Counter:
+    """article_terms, or the article's own cached copy (ArticleFeatures.terms) where it has one."""
+    cached = getattr(article, "terms", None)
+    return cached if isinstance(cached, Counter) else article_terms(article)
+
+
 @dataclass
 class DocumentFrequencies:
     """How many articles of the corpus use each term. idf(term) = log((n + 1) / (df + 1)) + 1, so an
@@ -63,7 +69,7 @@ class DocumentFrequencies:
         """Count more articles in (the service can keep one object up to date as articles arrive)."""
         for a in articles:
             self.n_docs += 1
-            for term in article_terms(a):
+            for term in terms_of(a):
                 self.df[term] = self.df.get(term, 0) + 1
 
     def idf(self, term: str) -> float:
@@ -83,7 +89,7 @@ def tfidf_matrix(articles: list, df: DocumentFrequencies, prefix: str | None = N
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
     for i, a in enumerate(articles):
-        for term, count in sorted(article_terms(a).items()):
+        for term, count in sorted(terms_of(a).items()):
             if prefix is not None and not term.startswith(prefix):
                 continue
             rows.append(i)

@@ -98,3 +98,32 @@ def test_a_new_article_about_something_else_starts_a_new_story(embedder, quakes)
 def test_single_and_empty_inputs(quakes):
     assert cluster_stories([]) == []
     assert cluster_stories(quakes[:1]) == [[1]]
+
+
+def _story_vectors(n_articles: int, seed: int = 4):
+    """Article vectors of about four a story: noisy copies of each story's random direction."""
+    import numpy as np
+
+    from bench.synthetic import synthetic_corpus
+
+    rng = np.random.default_rng(seed)
+    vectors = np.stack([v.mean(axis=0) for _, v, _ in synthetic_corpus(n_articles, 3, rng)])
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_large_corpus_probes_nearby_cells_and_still_finds_the_close_pairs():
+    import numpy as np
+
+    from app.cluster.stories import _probed_neighbours, candidate_pairs
+
+    vectors = _story_vectors(3000)
+    exact_i, exact_j = candidate_pairs(vectors)  # under EXACT_UP_TO: every article against every other
+    close = np.einsum("ij,ij->i", vectors[exact_i], vectors[exact_j]) > 0.5
+    queries, found = _probed_neighbours(vectors, 30)
+    probed = {(min(a, b), max(a, b)) for a, b in zip(queries.tolist(), found.tolist(), strict=True)}
+    wanted = set(zip(exact_i[close].tolist(), exact_j[close].tolist(), strict=True))
+    assert len(wanted) > 2000
+    assert len(wanted & probed) / len(wanted) >= 0.98
+    assert all(a != b for a, b in probed)
+    again_q, again_f = _probed_neighbours(vectors, 30)
+    assert np.array_equal(queries, again_q) and np.array_equal(found, again_f)  # deterministic
