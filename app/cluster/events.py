@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -197,7 +198,8 @@ def event_label(texts: list[str], vectors: np.ndarray, breaks: list[list[int]] |
         return ""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     centre = _central(vectors)
-    others = Counter(w for k, t in enumerate(texts) if k != centre for w in set(_WORD.findall(t.lower())))
+    # Counted in C (chain + Counter): a recluster labels 100k's of events.
+    others = Counter(chain.from_iterable(set(_WORD.findall(t.lower())) for k, t in enumerate(texts) if k != centre))
     split = _sentences(texts[centre]) if breaks is None else _split_at(texts[centre], breaks[centre])
     sentences = split or [texts[centre]]
 
