@@ -34,7 +34,7 @@ def database_url() -> str:
         return url
     from app.db.embedded import embedded_url
 
-    return embedded_url(settings.embedded_pg_dir)
+    return embedded_url(settings.embedded_pg_dir, settings.embedded_shared_buffers_mb or None)
 
 
 @lru_cache
