@@ -234,7 +234,7 @@ def _story_features(session: Session, story_id: int, known: list[ArticleFeatures
 
 def recluster(session: Session) -> ReclusterSummary:
     """Recompute every story and event from the stored vectors and features; the caller commits."""
-    feats, old_story_of = _load_all_features(session)
+    feats, old_story_of = _load_features(session)
     if not feats:
         raise NothingToCluster("nothing to recluster: the database holds no articles")
     by_id = {f.id: f for f in feats}
@@ -286,11 +286,6 @@ def _binary_rows(session: Session, sql: str, params: dict | None = None) -> list
         return cur.fetchall()
 
 
-def _load_all_features(session: Session) -> tuple[list[ArticleFeatures], dict[int, int | None]]:
-    """Features of every article by id, and each article's current story."""
-    return _load_features(session)
-
-
 def _load_features(session: Session, ids: list[int] | None = None) -> tuple[list[ArticleFeatures],
                                                                             dict[int, int | None]]:
     """Features of the given articles (None: all) by id, read column-wise with vectors in binary
@@ -298,14 +293,15 @@ def _load_features(session: Session, ids: list[int] | None = None) -> tuple[list
     longer than the clustering), and each article's current story. Articles whose stored
     features are stale are recomputed (and stored) through features_of."""
     session.flush()
-    where, params = ("", None) if ids is None else ("WHERE a.id = ANY(%(ids)s) ", {"ids": list(ids)})
+    params = None if ids is None else {"ids": list(ids)}
+    of_articles, of_passages = ("", "") if ids is None else ("WHERE a.id = ANY(%(ids)s) ",
+                                                             "WHERE p.article_id = ANY(%(ids)s) ")
     articles = _binary_rows(session, "SELECT a.id, a.title, a.published, o.name, a.features, a.story_id, "
                                      "a.title_embedding FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id "
-                                     f"{where}ORDER BY a.id", params)
+                                     f"{of_articles}ORDER BY a.id", params)
     passages: dict[int, list[tuple]] = defaultdict(list)
     for article_id, *row in _binary_rows(session, "SELECT p.article_id, p.id, p.text, p.embedding FROM passages p "
-                                                  f"{where.replace('a.id', 'p.article_id')}"
-                                                  "ORDER BY p.article_id, p.position", params):
+                                                  f"{of_passages}ORDER BY p.article_id, p.position", params):
         passages[article_id].append(row)
     feats, story_of = [], {}
     for article_id, title, published, outlet, stored, story_id, title_vector in articles:

@@ -87,6 +87,15 @@ def _spherical_kmeans(vectors: np.ndarray, cells: int, rounds: int = 10) -> tupl
     return centroids, np.argmax(vectors @ centroids.T, axis=1)
 
 
+def _by_cell(cell_of: np.ndarray, cells: int) -> list[np.ndarray]:
+    """For each cell, the (ascending) row numbers of `cell_of` (one cell per row, or several in
+    columns) that name it: one sort instead of a scan per cell."""
+    flat = cell_of.reshape(len(cell_of), -1)
+    order = np.argsort(flat.ravel(), kind="stable")
+    bounds = np.searchsorted(flat.ravel()[order], np.arange(1, cells))
+    return np.split(order // flat.shape[1], bounds)
+
+
 def _probed_neighbours(vectors: np.ndarray, k: int, probes: int = PROBES) -> tuple[np.ndarray, np.ndarray]:
     """Approximately each article's k nearest (pairs query -> neighbour): the articles are put in
     sqrt(n) k-means cells (fixed seed: deterministic), and each article is compared only with the
@@ -99,9 +108,7 @@ def _probed_neighbours(vectors: np.ndarray, k: int, probes: int = PROBES) -> tup
     probes = min(probes, cells)
     near = np.argpartition(-(vectors @ centroids.T), probes - 1, axis=1)[:, :probes]
     queries, found, sims = [], [], []
-    for cell in range(cells):
-        members = np.flatnonzero(home == cell)
-        asking = np.flatnonzero((near == cell).any(axis=1))
+    for members, asking in zip(_by_cell(home, cells), _by_cell(near, cells), strict=True):
         if not len(members) or not len(asking):
             continue
         block = vectors[asking] @ vectors[members].T
