@@ -16,21 +16,25 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def handle_pids(folder: Path) -> list[int]:
+    """The pids pgserver records as using the server in `folder` (.handle_pids.json)."""
+    try:
+        return json.loads((folder / ".handle_pids.json").read_text())
+    except (OSError, ValueError):
+        return []
+
+
 def drop_stale_handle_pids(folder: Path) -> list[int]:
     """pgserver keeps the pids of processes using the server in .handle_pids.json. A process
     killed with SIGKILL never removes its pid, so the server would never be stopped again:
     drop the dead ones before attaching. Returns the pids dropped."""
-    handle = folder / ".handle_pids.json"
-    if not handle.exists():
-        return []
-    try:
-        pids = json.loads(handle.read_text())
-    except (OSError, ValueError):
+    pids = handle_pids(folder)
+    if not pids:
         return []
     alive = [pid for pid in pids if _pid_alive(int(pid))]
     dead = [pid for pid in pids if pid not in alive]
     if dead:
-        handle.write_text(json.dumps(alive))
+        (folder / ".handle_pids.json").write_text(json.dumps(alive))
     return dead
 
 
@@ -58,8 +62,7 @@ def _tune(server, folder: Path, buffers_mb: int, fresh: bool):
         if current == buffers_mb:
             return server
         conn.execute(f"ALTER SYSTEM SET shared_buffers = '{int(buffers_mb)}MB'")
-    users = json.loads((folder / ".handle_pids.json").read_text()) if (folder / ".handle_pids.json").exists() else []
-    if fresh and users == [os.getpid()]:
+    if fresh and handle_pids(folder) == [os.getpid()]:
         server.cleanup()  # the last handle: stops the server
         server = pgserver.get_server(folder, cleanup_mode="stop")
     return server
