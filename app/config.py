@@ -19,7 +19,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "PARALLAX_DATABASE_URL")
     )
     data_dir: Path = Path("var")
-    embedded_shared_buffers_mb: int = 0  # embedded Postgres only; 0: a quarter of memory, 128 MB to 2 GB
+    embedded_shared_buffers_mb: int = 0  # embedded Postgres only; 0: a quarter of memory, 128 MB to 8 GB
 
     # Web server
     host: str = "127.0.0.1"

@@ -17,10 +17,17 @@ from app.ingest.service import IngestResult, count_articles, ingest_drafts
 
 
 def prepare_database(embedder: Embedder | None = None) -> None:
-    """Migrate to head and make sure the current model's vector index exists."""
+    """Migrate to head, give articles stored before articles had vectors theirs (before the
+    index exists: one build is much faster than as many inserts), and make sure the current
+    model's vector indexes exist."""
+    from app.cluster.service import fill_article_vectors
+    from app.db.base import session_scope
+
     engine = get_engine()
     with engine.begin() as conn:
         upgrade(conn)
+    with session_scope() as session:
+        fill_article_vectors(session)
     if embedder is not None:
         with engine.begin() as conn:
             ensure_vector_index(conn, embedder.name, embedder.dim)

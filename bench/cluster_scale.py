@@ -29,7 +29,7 @@ def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, floa
     fresh_database(f"parallax-scale-{n_passages}-")
     from sqlalchemy import insert, text
 
-    from app.cluster.features import ArticleFeatures, PassageFacts
+    from app.cluster.features import ArticleFeatures, PassageFacts, article_vector
     from app.cluster.service import assign_article, recluster
     from app.db import base
     from app.db.models import Article, Passage
@@ -51,7 +51,8 @@ def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, floa
 
     def add_article(session, i, vectors, names) -> Article:
         article = Article(source_format="text", source_text="synthetic", clean_text=f"synthetic article {i}",
-                          content_hash=f"{n_passages}-{i}", features=features_json(vectors, names))
+                          content_hash=f"{n_passages}-{i}", features=features_json(vectors, names),
+                          embedding=article_vector(vectors), embedding_model=model)
         session.add(article)
         session.flush()
         session.execute(insert(Passage), [

@@ -33,6 +33,7 @@ from bench.synthetic import drop_database, fresh_database  # noqa: E402
 def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
     from sqlalchemy import insert, select
 
+    from app.cluster.features import article_vector
     from app.db import base
     from app.db.models import Article, Event, Outlet, Passage, PassageEvent, Story
     from app.db.vector_index import ensure_vector_index
@@ -59,17 +60,18 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
             for _ in range(size):
                 texts = [" ".join(rng.sample(sentences, 2)) for _ in range(6)]
                 clean = "\n\n".join(texts)
+                vectors = nrng.normal(size=(len(texts), 384)).astype(np.float32)
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
                 article = Article(outlet_id=outlets[rng.randrange(40)].id, story_id=story.id, title=f"Article {made}",
                                   source_format="text", source_text=clean, clean_text=clean,
-                                  content_hash=f"synthetic-{made}", published=None)
+                                  content_hash=f"synthetic-{made}", published=None,
+                                  embedding=article_vector(vectors), embedding_model="all-MiniLM-L6-v2")
                 session.add(article)
                 session.flush()
                 offset, rows = 0, []
                 for p, text in enumerate(texts):
-                    vector = nrng.normal(size=384).astype(np.float32)
                     rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),
-                                 "text": text, "embedding": vector / np.linalg.norm(vector),
-                                 "embedding_model": "all-MiniLM-L6-v2"})
+                                 "text": text, "embedding": vectors[p], "embedding_model": "all-MiniLM-L6-v2"})
                     offset += len(text) + 2
                 ids = session.scalars(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), rows).all()
                 session.execute(insert(PassageEvent), [{"passage_id": ids[p], "event_id": events[p].id} for p in range(3)])

@@ -1,32 +1,29 @@
-"""Stories and events in the database: assign a new article as it is ingested (nearest
-neighbours through the HNSW index, never a scan), or recompute everything from the stored
+"""Stories and events in the database: assign a new article as it is ingested (its nearest
+articles through the articles' HNSW index, never a scan), or recompute everything from the stored
 vectors (`parallax recluster`). Ids stay stable across both (app/cluster/identity.py)."""
 from __future__ import annotations
 
 import logging
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from psycopg.adapt import Loader
 from psycopg.pq import Format
-from sqlalchemy import Text, any_, bindparam, delete, func, select, text
+from sqlalchemy import Text, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from app.cluster.events import cluster_events, event_label, story_title
-from app.cluster.features import ArticleFeatures, article_features
+from app.cluster.features import ArticleFeatures, article_features, article_vector
 from app.cluster.identity import match_groups
-from app.cluster.stories import choose_story, cluster_stories
+from app.cluster.stories import NEIGHBOURS, choose_story, cluster_stories
 from app.cluster.vocabulary import DocumentFrequencies
 from app.db.models import Article, ClusterRedirect, Event, Passage, PassageEvent, Story, TermFrequency
 from app.db.vector_index import distance_sql, exact_distance_sql
 
 log = logging.getLogger(__name__)
-
-NEIGHBOURS_PER_PASSAGE = 10
-
 
 class NothingToCluster(RuntimeError):
     """Raised when asked to recluster an empty database."""
@@ -114,38 +111,67 @@ def _vector_literal(vector) -> str:
     return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
 
 
-def neighbour_article_ids(session: Session, article: Article, k: int = NEIGHBOURS_PER_PASSAGE) -> set[int]:
-    """Articles owning the k nearest passages of each of this article's passages (HNSW): one
-    query per model, each passage's search a LATERAL subquery the index serves, instead of one
-    round trip per passage."""
-    by_model: dict[str, list] = defaultdict(list)
-    for passage in article.passages:
-        if passage.embedding is not None:
-            by_model[passage.embedding_model].append(passage.embedding)
-    found: set[int] = set()
-    for model, vectors in by_model.items():
-        dim = len(vectors[0])
-        values = ", ".join(f"({i}, :q{i})" for i in range(len(vectors)))
-        params = {"model": model, "article": article.id, "k": k} | {
-            f"q{i}": _vector_literal(v) for i, v in enumerate(vectors)
-        }
-        # The index first; an exact scan when it returned fewer than k rows for some passage: the
-        # corpus is small (then the scan is cheap) or dead index entries hid live rows.
-        for order in (distance_sql(dim, "q.v"), exact_distance_sql("q.v")):
-            rows = session.execute(
-                text(
-                    f"SELECT q.i, near.article_id FROM (VALUES {values}) AS q(i, v) CROSS JOIN LATERAL ("
-                    "SELECT passages.article_id FROM passages "
-                    "WHERE passages.embedding_model = :model AND passages.article_id <> :article "
-                    f"ORDER BY {order} LIMIT :k) AS near"
-                ),
-                params,
-            ).all()
-            per_passage = Counter(i for i, _ in rows)
-            if all(per_passage[i] == k for i in range(len(vectors))):
-                break
-        found.update(article_id for _, article_id in rows)
-    return found
+def _article_model(article: Article) -> str | None:
+    return next((p.embedding_model for p in article.passages if p.embedding is not None), None)
+
+
+def store_article_vector(article: Article, features: ArticleFeatures) -> None:
+    """The article's own vector (features.vector) and its passages' model, which the articles'
+    HNSW index covers; none for an article with no embedded passage."""
+    model = _article_model(article)
+    article.embedding = None if model is None else features.vector
+    article.embedding_model = model
+
+
+def neighbour_article_ids(session: Session, article: Article, k: int = NEIGHBOURS) -> list[int]:
+    """The k articles nearest to this one by article vector, among those of the same model: one
+    search in the model's HNSW index over articles. The same vector and neighbour count a full
+    recluster compares each article with (cluster/stories.py:candidate_pairs)."""
+    if article.embedding is None:
+        return []
+    vector = np.asarray(article.embedding, dtype=np.float32)
+    params = {"model": article.embedding_model, "article": article.id, "k": k, "q": _vector_literal(vector)}
+    ids: list[int] = []
+    # The index first; an exact scan when it returned fewer than k: the corpus is small (then
+    # the scan is cheap) or dead index entries hid live rows.
+    for order in (distance_sql(len(vector), ":q", "articles"), exact_distance_sql(":q", "articles")):
+        ids = list(session.scalars(text(
+            "SELECT articles.id FROM articles WHERE articles.embedding_model = :model "
+            f"AND articles.id <> :article AND articles.embedding IS NOT NULL ORDER BY {order} LIMIT :k"
+        ), params))
+        if len(ids) == k:
+            break
+    return ids
+
+
+FILL_BATCH = 2000  # articles per transaction when filling in article vectors
+
+
+def fill_article_vectors(session: Session) -> int:
+    """Give each article that has embedded passages but no vector of its own one (rows stored
+    before articles had vectors); commits every FILL_BATCH articles, so an interrupted fill
+    resumes where it stopped. Returns how many were filled."""
+    filled = 0
+    while ids := list(session.scalars(text(
+        "SELECT a.id FROM articles a WHERE a.embedding IS NULL AND EXISTS (SELECT 1 FROM passages p "
+        "WHERE p.article_id = a.id AND p.embedding IS NOT NULL) ORDER BY a.id LIMIT :n"), {"n": FILL_BATCH})):
+        titles = dict(_binary_rows(session, "SELECT id, title_embedding FROM articles WHERE id = ANY(%(ids)s)",
+                                   {"ids": ids}))
+        passages: dict[int, list] = defaultdict(list)
+        for article_id, vector, model in _binary_rows(
+                session, "SELECT article_id, embedding, embedding_model FROM passages WHERE article_id = ANY(%(ids)s) "
+                         "AND embedding IS NOT NULL ORDER BY article_id, position", {"ids": ids}):
+            passages[article_id].append((vector, model))
+        rows = []
+        for article_id in ids:
+            vector = article_vector(np.array([v for v, _ in passages[article_id]], dtype=np.float32),
+                                    titles.get(article_id))
+            rows.append({"id": article_id, "embedding": vector, "embedding_model": passages[article_id][0][1]})
+        session.execute(update(Article), rows)
+        session.commit()
+        filled += len(rows)
+        log.info("filled in the vectors of %d articles", filled)
+    return filled
 
 
 def count_terms(session: Session, features: ArticleFeatures) -> None:
@@ -185,7 +211,9 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     that story's events. Runs inside the article's transaction. Returns the story id.
     `cache`: features of stored articles kept across the articles of one ingest run."""
     new = features_of(article)
+    store_article_vector(article, new)
     count_terms(session, new)
+    session.flush()
     neighbours = neighbour_article_ids(session, article)
     members = session.execute(
         select(Article.id, Article.story_id).where(Article.story_id.in_(

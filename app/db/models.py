@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -54,6 +55,9 @@ class Story(Base):
 
 class Article(Base):
     __tablename__ = "articles"
+    # Rows still without a vector of their own (app.cluster.service.fill_article_vectors): empty
+    # once filled, so looking for them at each start costs nothing at any size.
+    __table_args__ = (Index("ix_articles_without_embedding", "id", postgresql_where=text("embedding IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"), index=True)
@@ -72,6 +76,10 @@ class Article(Base):
     features: Mapped[dict | None] = mapped_column(JSONB)
     # The title embedded with the passages' model (NULL without a title).
     title_embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=False)
+    # The article's own vector (its passages' and title's, lede-weighted: features.article_vector)
+    # and their model: a new article is compared with the stories of its nearest articles by it.
+    embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=True)
+    embedding_model: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     outlet: Mapped[Outlet | None] = relationship(back_populates="articles")

@@ -1,8 +1,9 @@
 """Stories and events in the database, with the real model, spaCy and Postgres."""
 import json
 
+import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.browse.redirects import successor
 from app.cluster.service import NothingToCluster, recluster
@@ -189,3 +190,32 @@ def test_recluster_of_an_empty_database_says_so(session):
         recluster(session)
 
 
+
+
+def test_an_ingested_article_carries_its_own_vector_for_the_nearest_article_search(session, embedder):
+    from app.cluster.features import article_vector
+    from app.cluster.service import neighbour_article_ids
+
+    quake_a, quake_b, rates = ingest(session, [from_text(t, source_name=f"t{i}") for i, t in enumerate((QUAKE_A, QUAKE_B, UNRELATED))])
+    article = session.get(Article, quake_a)
+    assert article.embedding_model == embedder.name
+    expected = article_vector(np.array([p.embedding for p in article.passages]), article.title_embedding)
+    assert np.allclose(article.embedding, expected, atol=1e-6)
+    # Nearest first; itself never; the whole (three-article) corpus when k exceeds it.
+    assert neighbour_article_ids(session, article, k=1) == [quake_b]
+    assert set(neighbour_article_ids(session, article, k=5)) == {quake_b, rates}
+
+
+def test_articles_stored_without_a_vector_get_theirs_at_start_up(session, embedder):
+    """fill_article_vectors runs in prepare_database (each start) for rows from before the column."""
+    from app.cluster.service import fill_article_vectors
+
+    ids = ingest(session, [from_text(t, source_name=f"t{i}") for i, t in enumerate((QUAKE_A, UNRELATED))])
+    stored = {i: np.array(session.get(Article, i).embedding) for i in ids}
+    session.execute(update(Article).values(embedding=None, embedding_model=None))
+    assert fill_article_vectors(session) == len(ids)
+    assert fill_article_vectors(session) == 0
+    session.expire_all()
+    for i in ids:
+        article = session.get(Article, i)
+        assert article.embedding_model == embedder.name and np.allclose(article.embedding, stored[i], atol=1e-6)

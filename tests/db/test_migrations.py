@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from app.db.migrate import check, upgrade
@@ -17,11 +18,13 @@ def test_migrations_build_an_empty_database_without_drift(fresh_database):
         engine.dispose()
 
 
-def test_the_model_index_is_hnsw_over_the_model_dimension(engine, embedder):
+@pytest.mark.parametrize("table", ["passages", "articles"])
+def test_the_model_index_is_hnsw_over_the_model_dimension(engine, embedder, table):
     from app.db.vector_index import index_name
 
     with engine.connect() as conn:
         definition = conn.scalar(
-            text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": index_name(embedder.name)}
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": index_name(embedder.name, table)}
         )
-    assert "USING hnsw" in definition and "vector(384)" in definition and "vector_cosine_ops" in definition
+    assert f"ON public.{table} USING hnsw" in definition and "vector(384)" in definition
+    assert "vector_cosine_ops" in definition and embedder.name in definition
