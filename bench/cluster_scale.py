@@ -32,7 +32,7 @@ def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, floa
     from app.cluster.features import ArticleFeatures, PassageFacts, article_vector
     from app.cluster.service import assign_article, recluster
     from app.db import base
-    from app.db.models import Article, Passage
+    from app.db.models import Article, ArticleVector, Passage
     from app.db.vector_index import ensure_vector_index
     from app.pipeline import prepare_database
 
@@ -49,12 +49,13 @@ def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, floa
                                passage_texts=["x"] * len(vectors), passage_vectors=vectors, passages=facts,
                                title_facts=PassageFacts()).to_json()
 
-    def add_article(session, i, vectors, names) -> Article:
+    def add_article(session, i, vectors, names, *, with_vector: bool = True) -> Article:
         article = Article(source_format="text", source_text="synthetic", clean_text=f"synthetic article {i}",
-                          content_hash=f"{n_passages}-{i}", features=features_json(vectors, names),
-                          embedding=article_vector(vectors), embedding_model=model)
+                          content_hash=f"{n_passages}-{i}", features=features_json(vectors, names))
         session.add(article)
         session.flush()
+        if with_vector:  # as ingest leaves it (an extra article gets its own from assign_article)
+            session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors), embedding_model=model))
         session.execute(insert(Passage), [
             {"article_id": article.id, "position": p, "start": 0, "end": 1, "text": f"passage {p} of {i}",
              "embedding": v, "embedding_model": model} for p, v in enumerate(vectors)
@@ -84,7 +85,7 @@ def run_size(n_passages: int, per_article: int, seed: int = 7) -> dict[str, floa
     costs = []
     for j, (_story, vectors, names) in enumerate(extra):
         with base.session_scope() as session:
-            article = add_article(session, len(corpus) + j, vectors, names)
+            article = add_article(session, len(corpus) + j, vectors, names, with_vector=False)
             session.expire(article)
             t = time.perf_counter()
             assign_article(session, article)

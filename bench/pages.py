@@ -35,7 +35,7 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
 
     from app.cluster.features import article_vector
     from app.db import base
-    from app.db.models import Article, Event, Outlet, Passage, PassageEvent, Story
+    from app.db.models import Article, ArticleVector, Event, Outlet, Passage, PassageEvent, Story
     from app.db.vector_index import ensure_vector_index
     from app.pipeline import prepare_database
     from bench.synthetic import seed_sentences
@@ -64,10 +64,11 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
                 article = Article(outlet_id=outlets[rng.randrange(40)].id, story_id=story.id, title=f"Article {made}",
                                   source_format="text", source_text=clean, clean_text=clean,
-                                  content_hash=f"synthetic-{made}", published=None,
-                                  embedding=article_vector(vectors), embedding_model="all-MiniLM-L6-v2")
+                                  content_hash=f"synthetic-{made}", published=None)
                 session.add(article)
                 session.flush()
+                session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors),
+                                          embedding_model="all-MiniLM-L6-v2"))
                 offset, rows = 0, []
                 for p, text in enumerate(texts):
                     rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),

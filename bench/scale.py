@@ -67,8 +67,6 @@ def features_json(story: int, names: list[str], breaks: list[int]) -> dict:
 
 def synthetic_articles(n_articles: int, per_article: int, seed: int = 11):
     """Yields (article values, passage texts, passage vectors) for the article ids 1..n."""
-    from app.cluster.features import article_vector
-
     rng = np.random.default_rng(seed)
     sentences = seed_sentences()
     day0 = dt.date(2026, 1, 1)
@@ -78,8 +76,7 @@ def synthetic_articles(n_articles: int, per_article: int, seed: int = 11):
         clean = "\n\n".join(texts)
         article = {"id": i, "outlet_id": 1 + i % OUTLETS, "title": f"{names[0].title()}: {sentences[picks[0, 0]][:70]}",
                    "published": day0 + dt.timedelta(days=story % 365), "source_format": "text", "source_text": clean,
-                   "clean_text": clean, "content_hash": f"synthetic-{i}", "embedding": article_vector(vectors),
-                   "embedding_model": MODEL,
+                   "clean_text": clean, "content_hash": f"synthetic-{i}",
                    "features": features_json(story, names, [len(sentences[a]) + 1 for a, _ in picks])}
         yield article, texts, vectors
 
@@ -92,8 +89,8 @@ def passage_rows(article_id: int, first_id: int, texts: list[str], vectors: np.n
 
 
 ARTICLE_COLUMNS = ("id", "outlet_id", "title", "published", "source_format", "source_text", "clean_text",
-                   "content_hash", "embedding", "embedding_model", "features")
-ARTICLE_TYPES = ("int4", "int4", "text", "date", "varchar", "text", "text", "varchar", "vector", "varchar", "jsonb")
+                   "content_hash", "features")
+ARTICLE_TYPES = ("int4", "int4", "text", "date", "varchar", "text", "text", "varchar", "jsonb")
 PASSAGE_COLUMNS = ("id", "article_id", "position", "start", '"end"', "text", "embedding", "embedding_model")
 PASSAGE_TYPES = ("int4", "int4", "int4", "int4", "int4", "text", "vector", "varchar")
 
@@ -121,6 +118,8 @@ def load_corpus(articles) -> None:
     """Binary COPY, CHUNK articles and their passages at a time, then the id sequences and ANALYZE."""
     from psycopg.types.json import Jsonb
 
+    from app.cluster.features import article_vector
+
     with raw_connection() as conn, conn.cursor() as cur:
         copy_rows(cur, "outlets", ("id", "name"), ("int4", "varchar"),
                   ((k, f"Outlet {k}") for k in range(1, OUTLETS + 1)))
@@ -128,6 +127,8 @@ def load_corpus(articles) -> None:
         while batch := list(itertools.islice(articles, CHUNK)):
             copy_rows(cur, "articles", ARTICLE_COLUMNS, ARTICLE_TYPES,
                       ([a[c] for c in ARTICLE_COLUMNS[:-1]] + [Jsonb(a["features"])] for a, _, _ in batch))
+            copy_rows(cur, "article_vectors", ("article_id", "embedding", "embedding_model"),
+                      ("int4", "vector", "varchar"), ((a["id"], article_vector(v), MODEL) for a, _, v in batch))
             rows = []
             for a, texts, vectors in batch:
                 rows.extend(passage_rows(a["id"], next_passage, texts, vectors))

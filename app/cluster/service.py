@@ -1,6 +1,6 @@
 """Stories and events in the database: assign a new article as it is ingested (its nearest
-articles through the articles' HNSW index, never a scan), or recompute everything from the stored
-vectors (`parallax recluster`). Ids stay stable across both (app/cluster/identity.py)."""
+articles through the HNSW index over article vectors, never a scan), or recompute everything
+from the stored vectors (`parallax recluster`). Ids stay stable across both (app/cluster/identity.py)."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from psycopg.adapt import Loader
 from psycopg.pq import Format
-from sqlalchemy import Text, any_, bindparam, delete, func, select, text, update
+from sqlalchemy import Text, any_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
@@ -20,7 +20,16 @@ from app.cluster.features import ArticleFeatures, article_features, article_vect
 from app.cluster.identity import match_groups
 from app.cluster.stories import NEIGHBOURS, choose_story, cluster_stories
 from app.cluster.vocabulary import DocumentFrequencies
-from app.db.models import Article, ClusterRedirect, Event, Passage, PassageEvent, Story, TermFrequency
+from app.db.models import (
+    Article,
+    ArticleVector,
+    ClusterRedirect,
+    Event,
+    Passage,
+    PassageEvent,
+    Story,
+    TermFrequency,
+)
 from app.db.vector_index import distance_sql, exact_distance_sql
 
 log = logging.getLogger(__name__)
@@ -115,29 +124,33 @@ def _article_model(article: Article) -> str | None:
     return next((p.embedding_model for p in article.passages if p.embedding is not None), None)
 
 
-def store_article_vector(article: Article, features: ArticleFeatures) -> None:
-    """The article's own vector (features.vector) and its passages' model, which the articles'
-    HNSW index covers; none for an article with no embedded passage."""
+def store_article_vector(session: Session, article: Article, features: ArticleFeatures) -> None:
+    """The article's own vector (features.vector) and its passages' model, which the
+    article_vectors HNSW index covers; none for an article with no embedded passage."""
     model = _article_model(article)
-    article.embedding = None if model is None else features.vector
-    article.embedding_model = model
+    if model is not None:
+        session.execute(insert(ArticleVector).values(article_id=article.id, embedding=features.vector,
+                                                     embedding_model=model)
+                        .on_conflict_do_update(index_elements=["article_id"],
+                                               set_={"embedding": features.vector, "embedding_model": model}))
 
 
-def neighbour_article_ids(session: Session, article: Article, k: int = NEIGHBOURS) -> list[int]:
+def neighbour_article_ids(session: Session, article_id: int, k: int = NEIGHBOURS) -> list[int]:
     """The k articles nearest to this one by article vector, among those of the same model: one
-    search in the model's HNSW index over articles. The same vector and neighbour count a full
-    recluster compares each article with (cluster/stories.py:candidate_pairs)."""
-    if article.embedding is None:
+    search in the model's HNSW index over article_vectors. The same vector and neighbour count a
+    full recluster compares each article with (cluster/stories.py:candidate_pairs)."""
+    own = session.get(ArticleVector, article_id)
+    if own is None:
         return []
-    vector = np.asarray(article.embedding, dtype=np.float32)
-    params = {"model": article.embedding_model, "article": article.id, "k": k, "q": _vector_literal(vector)}
+    vector = np.asarray(own.embedding, dtype=np.float32)
+    params = {"model": own.embedding_model, "article": article_id, "k": k, "q": _vector_literal(vector)}
     ids: list[int] = []
     # The index first; an exact scan when it returned fewer than k: the corpus is small (then
     # the scan is cheap) or dead index entries hid live rows.
-    for order in (distance_sql(len(vector), ":q", "articles"), exact_distance_sql(":q", "articles")):
+    for order in (distance_sql(len(vector), ":q", "article_vectors"), exact_distance_sql(":q", "article_vectors")):
         ids = list(session.scalars(text(
-            "SELECT articles.id FROM articles WHERE articles.embedding_model = :model "
-            f"AND articles.id <> :article AND articles.embedding IS NOT NULL ORDER BY {order} LIMIT :k"
+            "SELECT article_vectors.article_id FROM article_vectors WHERE article_vectors.embedding_model = :model "
+            f"AND article_vectors.article_id <> :article ORDER BY {order} LIMIT :k"
         ), params))
         if len(ids) == k:
             break
@@ -148,13 +161,14 @@ FILL_BATCH = 2000  # articles per transaction when filling in article vectors
 
 
 def fill_article_vectors(session: Session) -> int:
-    """Give each article that has embedded passages but no vector of its own one (rows stored
-    before articles had vectors); commits every FILL_BATCH articles, so an interrupted fill
+    """Give each article that has embedded passages but no vector of its own one (articles stored
+    before article_vectors existed); commits every FILL_BATCH articles, so an interrupted fill
     resumes where it stopped. Returns how many were filled."""
     filled = 0
     while ids := list(session.scalars(text(
-        "SELECT a.id FROM articles a WHERE a.embedding IS NULL AND EXISTS (SELECT 1 FROM passages p "
-        "WHERE p.article_id = a.id AND p.embedding IS NOT NULL) ORDER BY a.id LIMIT :n"), {"n": FILL_BATCH})):
+        "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_vectors v WHERE v.article_id = a.id) "
+        "AND EXISTS (SELECT 1 FROM passages p WHERE p.article_id = a.id AND p.embedding IS NOT NULL) "
+        "ORDER BY a.id LIMIT :n"), {"n": FILL_BATCH})):
         titles = dict(_binary_rows(session, "SELECT id, title_embedding FROM articles WHERE id = ANY(%(ids)s)",
                                    {"ids": ids}))
         passages: dict[int, list] = defaultdict(list)
@@ -162,14 +176,13 @@ def fill_article_vectors(session: Session) -> int:
                 session, "SELECT article_id, embedding, embedding_model FROM passages WHERE article_id = ANY(%(ids)s) "
                          "AND embedding IS NOT NULL ORDER BY article_id, position", {"ids": ids}):
             passages[article_id].append((vector, model))
-        rows = []
-        for article_id in ids:
-            vector = article_vector(np.array([v for v, _ in passages[article_id]], dtype=np.float32),
-                                    titles.get(article_id))
-            rows.append({"id": article_id, "embedding": vector, "embedding_model": passages[article_id][0][1]})
-        session.execute(update(Article), rows)
+        session.execute(insert(ArticleVector), [
+            {"article_id": i, "embedding_model": passages[i][0][1],
+             "embedding": article_vector(np.array([v for v, _ in passages[i]], dtype=np.float32), titles.get(i))}
+            for i in ids
+        ])
         session.commit()
-        filled += len(rows)
+        filled += len(ids)
         log.info("filled in the vectors of %d articles", filled)
     return filled
 
@@ -211,10 +224,9 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     that story's events. Runs inside the article's transaction. Returns the story id.
     `cache`: features of stored articles kept across the articles of one ingest run."""
     new = features_of(article)
-    store_article_vector(article, new)
+    store_article_vector(session, article, new)
     count_terms(session, new)
-    session.flush()
-    neighbours = neighbour_article_ids(session, article)
+    neighbours = neighbour_article_ids(session, article.id)
     members = session.execute(
         select(Article.id, Article.story_id).where(Article.story_id.in_(
             select(Article.story_id).where(Article.id.in_(neighbours), Article.story_id.is_not(None))

@@ -20,7 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -55,9 +54,6 @@ class Story(Base):
 
 class Article(Base):
     __tablename__ = "articles"
-    # Rows still without a vector of their own (app.cluster.service.fill_article_vectors): empty
-    # once filled, so looking for them at each start costs nothing at any size.
-    __table_args__ = (Index("ix_articles_without_embedding", "id", postgresql_where=text("embedding IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"), index=True)
@@ -76,10 +72,6 @@ class Article(Base):
     features: Mapped[dict | None] = mapped_column(JSONB)
     # The title embedded with the passages' model (NULL without a title).
     title_embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=False)
-    # The article's own vector (its passages' and title's, lede-weighted: features.article_vector)
-    # and their model: a new article is compared with the stories of its nearest articles by it.
-    embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=True)
-    embedding_model: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     outlet: Mapped[Outlet | None] = relationship(back_populates="articles")
@@ -97,6 +89,20 @@ class Article(Base):
         words = lede.split()
         short = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
         return f"[from the lede] {short}"
+
+
+class ArticleVector(Base):
+    """An article's own vector (its passages' and title's, lede-weighted: features.article_vector)
+    and their model: a new article is compared with the stories of its nearest articles by it,
+    through a per-model HNSW index (app/db/vector_index.py). A table of its own because articles
+    rows are rewritten whenever their story changes, and every rewrite of a row with an HNSW
+    indexed column is an insert into that index: a recluster moving 100k articles took minutes."""
+
+    __tablename__ = "article_vectors"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(Vector())
+    embedding_model: Mapped[str] = mapped_column(String(200))
 
 
 class Event(Base):

@@ -1,5 +1,5 @@
-"""HNSW indexes, one per embedding model and table: passages (search by meaning) and articles
-(the nearest articles a new one is compared with). The vector columns have no fixed dimension
+"""HNSW indexes, one per embedding model and table: passages (search by meaning) and
+article_vectors (the nearest articles a new one is compared with). The vector columns have no fixed dimension
 (the model is a setting), so each index casts to its model's dimension and covers only that
 model's rows."""
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-TABLES = ("passages", "articles")
-PREFIXES = {"passages": "ix_passages_embedding_hnsw_", "articles": "ix_articles_embedding_hnsw_"}
+TABLES = ("passages", "article_vectors")
+PREFIXES = {"passages": "ix_passages_embedding_hnsw_", "article_vectors": "ix_article_vectors_hnsw_"}
 
 
 def is_vector_index(name: str | None) -> bool:

@@ -3,11 +3,11 @@ import json
 
 import numpy as np
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select
 
 from app.browse.redirects import successor
 from app.cluster.service import NothingToCluster, recluster
-from app.db.models import Article, ClusterRedirect, Event, Story
+from app.db.models import Article, ArticleVector, ClusterRedirect, Event, Story
 from app.export import export_corpus
 from app.ingest.extract import from_text
 from app.ingest.seeds import read_seeds
@@ -196,26 +196,27 @@ def test_an_ingested_article_carries_its_own_vector_for_the_nearest_article_sear
     from app.cluster.features import article_vector
     from app.cluster.service import neighbour_article_ids
 
-    quake_a, quake_b, rates = ingest(session, [from_text(t, source_name=f"t{i}") for i, t in enumerate((QUAKE_A, QUAKE_B, UNRELATED))])
-    article = session.get(Article, quake_a)
-    assert article.embedding_model == embedder.name
+    quake_a, quake_b, rates = ingest(session, [from_text(t, source_name=f"t{i}")
+                                               for i, t in enumerate((QUAKE_A, QUAKE_B, UNRELATED))])
+    article, own = session.get(Article, quake_a), session.get(ArticleVector, quake_a)
+    assert own.embedding_model == embedder.name
     expected = article_vector(np.array([p.embedding for p in article.passages]), article.title_embedding)
-    assert np.allclose(article.embedding, expected, atol=1e-6)
+    assert np.allclose(own.embedding, expected, atol=1e-6)
     # Nearest first; itself never; the whole (three-article) corpus when k exceeds it.
-    assert neighbour_article_ids(session, article, k=1) == [quake_b]
-    assert set(neighbour_article_ids(session, article, k=5)) == {quake_b, rates}
+    assert neighbour_article_ids(session, quake_a, k=1) == [quake_b]
+    assert set(neighbour_article_ids(session, quake_a, k=5)) == {quake_b, rates}
 
 
 def test_articles_stored_without_a_vector_get_theirs_at_start_up(session, embedder):
-    """fill_article_vectors runs in prepare_database (each start) for rows from before the column."""
+    """fill_article_vectors runs in prepare_database (each start) for articles from before article_vectors."""
     from app.cluster.service import fill_article_vectors
 
     ids = ingest(session, [from_text(t, source_name=f"t{i}") for i, t in enumerate((QUAKE_A, UNRELATED))])
-    stored = {i: np.array(session.get(Article, i).embedding) for i in ids}
-    session.execute(update(Article).values(embedding=None, embedding_model=None))
+    stored = {i: np.array(session.get(ArticleVector, i).embedding) for i in ids}
+    session.execute(delete(ArticleVector))
+    session.expire_all()
     assert fill_article_vectors(session) == len(ids)
     assert fill_article_vectors(session) == 0
-    session.expire_all()
     for i in ids:
-        article = session.get(Article, i)
-        assert article.embedding_model == embedder.name and np.allclose(article.embedding, stored[i], atol=1e-6)
+        own = session.get(ArticleVector, i)
+        assert own.embedding_model == embedder.name and np.allclose(own.embedding, stored[i], atol=1e-6)

@@ -18,7 +18,7 @@ def test_migrations_build_an_empty_database_without_drift(fresh_database):
         engine.dispose()
 
 
-@pytest.mark.parametrize("table", ["passages", "articles"])
+@pytest.mark.parametrize("table", ["passages", "article_vectors"])
 def test_the_model_index_is_hnsw_over_the_model_dimension(engine, embedder, table):
     from app.db.vector_index import index_name
 
