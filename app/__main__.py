@@ -110,6 +110,7 @@ def recluster() -> None:
     from app.cluster.service import NothingToCluster
     from app.cluster.service import recluster as run_recluster
     from app.db.base import session_scope
+    from app.db.warm import warm_vector_indexes
     from app.pipeline import prepare_database
 
     prepare_database()
@@ -119,6 +120,7 @@ def recluster() -> None:
         except NothingToCluster as exc:
             raise click.ClickException(str(exc)) from None
         session.commit()
+        warm_vector_indexes(session)  # the recluster's memory pushed them out; ingest reads them next
     click.echo(str(summary))
 
 

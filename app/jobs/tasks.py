@@ -101,6 +101,7 @@ def fetch_article(ctx: Context, payload: dict) -> dict:
 def recluster(ctx: Context, payload: dict) -> dict:
     from app.cluster.service import NothingToCluster
     from app.cluster.service import recluster as run_recluster
+    from app.db.warm import warm_vector_indexes
 
     ctx.report("clustering")
     try:
@@ -109,6 +110,7 @@ def recluster(ctx: Context, payload: dict) -> dict:
         ctx.session.rollback()
         raise JobFailed(str(exc)) from None
     ctx.session.commit()
+    warm_vector_indexes(ctx.session)  # the recluster's memory pushed them out; ingest reads them next
     return {"summary": str(summary)}
 
 
