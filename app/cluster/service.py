@@ -34,6 +34,7 @@ from app.db.vector_index import distance_sql, exact_distance_sql
 
 log = logging.getLogger(__name__)
 
+
 class NothingToCluster(RuntimeError):
     """Raised when asked to recluster an empty database."""
 

@@ -1,7 +1,7 @@
 """HNSW indexes, one per embedding model and table: passages (search by meaning) and
-article_vectors (the nearest articles a new one is compared with). The vector columns have no fixed dimension
-(the model is a setting), so each index casts to its model's dimension and covers only that
-model's rows."""
+article_vectors (the nearest articles a new one is compared with). The vector columns have no
+fixed dimension (the model is a setting), so each index casts to its model's dimension and
+covers only that model's rows."""
 from __future__ import annotations
 
 import re

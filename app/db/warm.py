@@ -13,16 +13,15 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.db.vector_index import PREFIXES
+from app.db.vector_index import is_vector_index
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 24
 
 
 def _vector_indexes(session: Session) -> list[str]:
-    patterns = [prefix.replace("_", r"\_") + "%" for prefix in PREFIXES.values()]
-    return list(session.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE ANY(:p) ORDER BY 1"),
-                                {"p": patterns}))
+    names = session.scalars(text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1"))
+    return [name for name in names if is_vector_index(name)]
 
 
 def _prewarm(session: Session, indexes: list[str]) -> int | None:
