@@ -8,10 +8,11 @@ about four a story, each passage a noisy copy of its story's direction (bench/sy
 real seed sentences as its text, and stored clustering features naming the story's entities,
 the passages at one position of a story's articles sharing a term (so events form). Embedding
 and spaCy are excluded throughout. Then, each timed: the app's HNSW indexes are built; a full
-`parallax recluster` (a process of its own); twenty more articles ingested one at a time *excluding the model* (the first five reported
-apart too: the recluster pushed the indexes out of memory): each stored with
-its precomputed vectors and features, then `assign_article` (nearest articles by HNSW, story choice, that
-story's events) and the commit; the database and its largest relations are measured;
+`parallax recluster` (a process of its own); twenty more articles ingested one at a time
+*excluding the model* (the first five also reported apart: they follow the recluster), each
+stored with its precomputed vectors and features, then `assign_article` (nearest articles by
+HNSW, story choice, that story's events) and the commit; the database and its largest
+relations are measured;
 `parallax serve` is started, each sampled page is requested once (uncached: the app caches
 pages per corpus generation, and a story page's first render runs its framing analysis), then
 `--clients` concurrent clients request home pages, then story pages, for `--seconds` seconds
@@ -42,7 +43,7 @@ from bench.synthetic import DIM, drop_database, fresh_database, seed_sentences, 
 MODEL = "synthetic-384"
 OUTLETS = 40
 EXTRA = 20  # articles ingested one at a time after the recluster
-FIRST = 5  # of which the first, right after it, are reported apart (the recluster has pushed the indexes out of memory)
+FIRST = 5  # of which the first, right after the recluster, are also reported apart
 STORY_SAMPLE = 100  # story pages requested (the first request of each renders it; the rest hit the page cache)
 CHUNK = 2000  # articles per COPY batch
 HNSW_MEMORY = "8GB"  # maintenance_work_mem for the index build: the graph must fit, or the build crawls
