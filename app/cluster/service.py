@@ -18,14 +18,13 @@ from threadpoolctl import threadpool_limits
 from app.cluster.events import cluster_events, event_label, story_title
 from app.cluster.features import ArticleFeatures, article_features, article_vector
 from app.cluster.identity import match_groups
-from app.cluster.stories import NEIGHBOURS, choose_story, cluster_stories
+from app.cluster.stories import NEIGHBOURS, cluster_stories, regroup_neighbourhood
 from app.cluster.vocabulary import DocumentFrequencies
 from app.db.models import (
     Article,
     ArticleVector,
     ClusterRedirect,
     Event,
-    Passage,
     PassageEvent,
     Story,
     TermFrequency,
@@ -221,54 +220,62 @@ def rebuild_frequencies(session: Session, articles: list[ArticleFeatures]) -> Do
 
 
 def assign_article(session: Session, article: Article, *, cache: FeatureCache | None = None) -> int:
-    """Put a freshly stored article into a story (an existing one or a new one) and regroup
-    that story's events. Runs inside the article's transaction. Returns the story id.
+    """Put a freshly stored article into a story and regroup its neighbourhood: the stories of its
+    nearest articles are clustered again with it (stories.regroup_neighbourhood), so it joins a
+    story, or starts one, and a neighbouring story it shows to be two (two it shows to be one) is
+    split (merged) as a recluster would. Ids are kept by overlap and a vanished id redirects to
+    its successor, as in a recluster; events are regrouped in every story whose members changed.
+    Runs inside the article's transaction. Returns the article's story id.
     `cache`: features of stored articles kept across the articles of one ingest run."""
     new = features_of(article)
     store_article_vector(session, article, new)
     count_terms(session, new)
     neighbours = neighbour_article_ids(session, article.id)
-    members = session.execute(
-        select(Article.id, Article.story_id).where(Article.story_id.in_(
-            select(Article.story_id).where(Article.id.in_(neighbours), Article.story_id.is_not(None))
-        )).order_by(Article.id)
-    ).all() if neighbours else []
+    near_stories = sorted(set(session.scalars(select(Article.story_id).where(
+        Article.id.in_(neighbours), Article.story_id.is_not(None))))) if neighbours else []
+    # Serialise concurrent writers on these stories (in id order: no deadlock), then read their
+    # members: a story another writer has just changed is read as it committed it.
+    session.execute(select(Story.id).where(Story.id.in_(near_stories)).order_by(Story.id).with_for_update())
+    members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(near_stories))
+                              .order_by(Article.id)).all() if near_stories else []
     loaded = _features_by_id(session, [i for i, _ in members], cache)
     candidates: dict[int, list[ArticleFeatures]] = defaultdict(list)
     for article_id, story_id in members:
         candidates[story_id].append(loaded[article_id])
-    pool = [new] + [f for members in candidates.values() for f in members]
-    story_id = choose_story(new, dict(candidates), df=stored_frequencies(session, pool))
-    if story_id is None:
-        story = Story(title="")
-        session.add(story)
-        session.flush()
-        story_id = story.id
-    # Serialise concurrent writers on the same story.
-    session.execute(select(Story.id).where(Story.id == story_id).with_for_update())
-    article.story_id = story_id
-    session.flush()
-    feats = _story_features(session, story_id, [new, *candidates.get(story_id, [])], cache)
-    old = _event_members(session, Event.story_id == story_id)
-    current = dict(session.execute(
-        select(Passage.id, PassageEvent.event_id).join(Article, Article.id == Passage.article_id)
-        .outerjoin(PassageEvent, PassageEvent.passage_id == Passage.id).where(Article.story_id == story_id)
-    ).all())
-    _apply_events(session, {story_id: feats}, old, current)
+    pool = [new] + [f for group in candidates.values() for f in group]
+    groups = regroup_neighbourhood(new, dict(candidates), df=stored_frequencies(session, pool))
+    story_id = _apply_stories(session, {sid: {f.id for f in group} for sid, group in candidates.items()}, groups,
+                              {f.id: f for f in pool})[new.id]
     session.expire_all()  # bulk updates bypass the identity map
     if cache is not None:
         cache.put(new)
     return story_id
 
 
-def _story_features(session: Session, story_id: int, known: list[ArticleFeatures],
-                    cache: FeatureCache | None) -> list[ArticleFeatures]:
-    """Features of all the story's members, by id, reusing those already loaded as candidates;
-    only members that joined since (a concurrent writer, before the lock) are loaded."""
-    ids = set(session.scalars(select(Article.id).where(Article.story_id == story_id)))
-    by_id = {f.id: f for f in known if f.id in ids}
-    by_id |= _features_by_id(session, ids - set(by_id), cache)
-    return [by_id[i] for i in sorted(by_id)]
+def _apply_stories(session: Session, old: dict[int, set[int]], groups: list[list[int]],
+                   feats: dict[int, ArticleFeatures]) -> dict[int, int]:
+    """Store a regrouping of some articles (`old`: the stories they were in, given whole; articles
+    of `groups` in none of them are new): ids kept by overlap, new stories for the other groups,
+    redirects from vanished ids, events regrouped where members changed, vanished stories deleted.
+    Returns each article's story id."""
+    matching = match_groups(old, [set(g) for g in groups])
+    fresh = iter(_insert_ids(session, Story, [{"title": ""} for i in range(len(groups)) if i not in matching.kept]))
+    story_ids = [matching.kept[i] if i in matching.kept else next(fresh) for i in range(len(groups))]
+    was = {a: sid for sid, members in old.items() for a in members}
+    story_of = {a: story_ids[i] for i, group in enumerate(groups) for a in group}
+    _set_column(session, "articles", "story_id", [(a, sid) for a, sid in sorted(story_of.items()) if was.get(a) != sid])
+    _record_redirects(session, "story", {old_id: story_ids[i] for old_id, i in matching.successors.items()})
+    changed = {sid: [feats[a] for a in groups[i]] for i, sid in enumerate(story_ids) if set(groups[i]) != old.get(sid)}
+    vanished = set(old) - set(story_ids)
+    if changed:
+        passages = [p for f in changed.values() for a in f for p in a.passage_ids]
+        current = dict.fromkeys(passages) | dict(session.execute(
+            select(PassageEvent.passage_id, PassageEvent.event_id).where(PassageEvent.passage_id.in_(passages))).all())
+        _apply_events(session, changed, _event_members(session, Event.story_id.in_(set(changed) | vanished)), current)
+    if vanished:
+        session.execute(delete(Story).where(Story.id.in_(vanished)))
+    session.flush()
+    return story_of
 
 
 # -- full recluster ---------------------------------------------------------------------------

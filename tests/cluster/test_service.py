@@ -30,6 +30,13 @@ QUAKE_B = (
     "Aftershocks rattled the region into Sunday. Kandilli Observatory put the depth at 10 km, and schools "
     "in Bingöl and neighbouring Muş were closed for inspections."
 )
+QUAKE_A_FOLLOW_UP = (
+    "The death toll from Tuesday's magnitude 6.4 earthquake in Valparaíso rose to 12, Chile's emergency "
+    "office said on Wednesday, as rescue crews pulled two survivors from collapsed homes near the port. "
+    "President Gabriel Boric, visiting the city, promised reconstruction aid for older buildings.\n\n"
+    "The US Geological Survey placed the epicentre 40 km offshore; the tsunami warning had been lifted "
+    "after two hours."
+)
 UNRELATED = (
     "The central bank of Norway left its key interest rate at 4.5 percent on Thursday, saying inflation "
     "was easing more slowly than expected and that cuts would come later in the year. Governor Ida Wolden "
@@ -172,6 +179,36 @@ def test_a_vanished_story_id_redirects_to_its_successor(session, settings):
     assert session.get(Story, orphan.id) is None
     assert successor(session=session, kind="story", old_id=orphan.id) == real
     assert session.scalar(select(ClusterRedirect.kind).where(ClusterRedirect.old_id == orphan.id)) == "story"
+
+
+def test_a_new_article_splits_a_story_that_an_older_grouping_chained_across_two_events(session):
+    a, b = ingest(session, [from_text(QUAKE_A, source_name="a"), from_text(QUAKE_B, source_name="b")])
+    chained = session.get(Article, a).story_id
+    session.get(Article, b).story_id = chained  # as an older clustering might have left them
+    session.commit()
+    (follow_up,) = ingest(session, [from_text(QUAKE_A_FOLLOW_UP, source_name="a2")])
+    stories = {i: session.get(Article, i).story_id for i in (a, b, follow_up)}
+    assert stories[a] == stories[follow_up] == chained  # the larger part keeps the id
+    assert stories[b] != chained
+    # Events were regrouped in both stories: none spans the two earthquakes.
+    for event in session.scalars(select(Event)):
+        assert len({session.get(Article, p.article_id).story_id for p in event.passages}) == 1
+        assert event.story_id == session.get(Article, event.passages[0].article_id).story_id
+
+
+def test_a_new_article_merges_back_a_story_split_by_an_older_grouping(session, settings):
+    ids = seed(session, settings)
+    real = session.get(Article, ids[0]).story_id
+    orphan = Story(title="old split")
+    session.add(orphan)
+    session.flush()
+    session.get(Article, ids[2]).story_id = orphan_id = orphan.id
+    session.commit()
+    (other,) = ingest(session, [from_text(UNRELATED, source_name="bank")])
+    assert {session.get(Article, i).story_id for i in ids} == {real}
+    assert session.get(Article, other).story_id not in (real, orphan_id)
+    assert session.get(Story, orphan_id) is None
+    assert successor(session=session, kind="story", old_id=orphan_id) == real
 
 
 def test_export_has_the_documented_shape(session, settings):

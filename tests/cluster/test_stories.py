@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.cluster.features import article_features
-from app.cluster.stories import choose_story, cluster_stories, story_similarity
+from app.cluster.stories import choose_story, cluster_stories, regroup_neighbourhood, story_similarity
 from app.ingest.clean import clean
 from app.ingest.passages import split_passages
 from tests.conftest import seed_texts
@@ -93,6 +93,25 @@ def test_a_new_article_about_something_else_starts_a_new_story(embedder, quakes)
                   "persistent inflation, and signalled further increases this year.")
     assert choose_story(other, {10: quakes[:2], 20: quakes[2:]}) is None
     assert choose_story(other, {}) is None
+
+
+def test_a_new_article_regroups_its_neighbourhood_splitting_a_story_chained_across_events(quakes):
+    """An older assignment left the Izmir and Oaxaca quakes in one story: the next Izmir report
+    clusters the whole neighbourhood again, and the two events come apart."""
+    turkey_a, turkey_b, mexico_a, mexico_b = quakes
+    assert regroup_neighbourhood(turkey_b, {10: [turkey_a, mexico_a], 20: [mexico_b]}) == [[1, 2], [3, 4]]
+
+
+def test_a_new_article_and_no_neighbours_is_a_story_of_its_own(quakes):
+    assert regroup_neighbourhood(quakes[0], {}) == [[1]]
+
+
+def test_past_the_neighbourhood_limit_a_new_article_only_joins_a_story(quakes):
+    turkey_a, turkey_b, mexico_a, mexico_b = quakes
+    assert regroup_neighbourhood(turkey_b, {10: [turkey_a], 20: [mexico_a, mexico_b]}, up_to=2) == [[1, 2], [3, 4]]
+    chained = regroup_neighbourhood(turkey_b, {10: [turkey_a, mexico_a], 20: [mexico_b]}, up_to=2)
+    assert any({1, 3} <= set(group) for group in chained)  # left as it was: not split
+    assert sorted(a for group in chained for a in group) == [1, 2, 3, 4]
 
 
 def test_single_and_empty_inputs(quakes):
