@@ -7,8 +7,8 @@ Held-out figures and the pair-model fit: bench/fit_story_model.py.
 
 Articles go through the app's own cleaning and passage splitting, passages are embedded once per
 file and model (cached as npz under /tmp/pxcache), spaCy features are cached as JSON beside them.
-Then: full clustering (cluster_stories), incremental assignment in file order (choose_story with
-nearest-neighbour candidates, as the app does), and B-cubed / ARI against the gold `event`.
+Then: full clustering (cluster_stories), incremental assignment in file order (regroup_neighbourhood
+over the stories of the nearest articles, as the app does), and B-cubed / ARI against the gold `event`.
 The `event` and `meta` fields are read only for scoring, never passed to the clustering.
 """
 from __future__ import annotations
@@ -27,13 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.cluster.features import ArticleFeatures, PassageFacts, article_features, load_nlp
 from app.cluster.metrics import labels_from_groups, score
-from app.cluster.stories import THRESHOLD, choose_story, cluster_stories
+from app.cluster.stories import NEIGHBOURS, THRESHOLD, cluster_stories, regroup_neighbourhood
 from app.cluster.vocabulary import DocumentFrequencies
 from app.ingest.clean import clean, drop_leading_title
 from app.ingest.passages import split_passages
 
 CACHE = Path("/tmp/pxcache")
-CANDIDATES = 10  # nearest stories the app would pre-select by vector search
 
 
 def _domain(url: str | None) -> str | None:
@@ -102,27 +101,23 @@ def build_features(path: Path, model: str, use_titles: bool = True) -> tuple[lis
 
 
 def incremental(feats: list[ArticleFeatures]) -> list[list[int]]:
-    """Assign articles one by one in file order; candidates = stories of the nearest articles."""
-    stories: dict[int, list[ArticleFeatures]] = {}
+    """Ingest order, as the app assigns: the stories of each article's NEIGHBOURS nearest stored
+    articles, given whole, are regrouped with it (regroup_neighbourhood) and replace themselves."""
+    members: dict[int, list[ArticleFeatures]] = {}
     story_of: dict[int, int] = {}
     df = DocumentFrequencies()  # the stored corpus's statistics, as the service keeps them
     matrix = np.stack([f.vector for f in feats])
     for i, f in enumerate(feats):
-        candidates: dict[int, list[ArticleFeatures]] = {}
-        if i:
-            sims = matrix[:i] @ f.vector
-            for j in np.argsort(-sims)[: CANDIDATES * 3]:
-                sid = story_of[int(j)]
-                if sid not in candidates and len(candidates) < CANDIDATES:
-                    candidates[sid] = stories[sid]
+        nearest = np.argsort(-(matrix[:i] @ f.vector), kind="stable")[:NEIGHBOURS] if i else []
+        candidates = {story_of[int(j)]: members[story_of[int(j)]] for j in nearest}
         df.add([f])
-        sid = choose_story(f, candidates, df=df)
-        if sid is None:
-            sid = len(stories)
-            stories[sid] = []
-        stories[sid].append(f)
-        story_of[i] = sid
-    return [[f.id for f in members] for members in stories.values()]
+        for sid in candidates:
+            del members[sid]
+        for group in regroup_neighbourhood(f, candidates, df=df):
+            sid = group[0]  # any unique key will do for scoring: the lowest member id
+            members[sid] = [feats[a] for a in group]
+            story_of.update(dict.fromkeys(group, sid))
+    return [[f.id for f in group] for group in members.values()]
 
 
 def report(name: str, gold: list, groups: list[list[int]], ids: list[int]) -> None:

@@ -8,8 +8,8 @@ Reads the articles a quality run left in DIR (their stored features and vectors,
 which is ingest order) and replays `assign_article` in memory for each way of finding candidate
 stories: `article:K`, the stories of the K nearest earlier articles by article vector (what the
 app does, through the articles' HNSW index), or `passage:K`, the stories owning each passage's K
-nearest earlier passages (what it did before). The story choice is the app's own
-(`choose_story`, with document frequencies counted up to that article). Searches here are
+nearest earlier passages (what it did before). The regrouping is the app's own
+(`regroup_neighbourhood`, with document frequencies counted up to that article). Searches here are
 exact, where the app's are approximate. Prints B-cubed and ARI against the file's gold events.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -36,16 +36,17 @@ def nearest(queries: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
 
 
 def replay(feats, way: str, k: int) -> list[int]:
-    """Each article's story, assigning them one at a time in order."""
-    from app.cluster.stories import choose_story
+    """Each article's story (keyed by its lowest member's row), assigning them one at a time in order."""
+    from app.cluster.stories import regroup_neighbourhood
     from app.cluster.vocabulary import DocumentFrequencies
 
     owner = np.concatenate([np.full(len(f.passage_ids), i) for i, f in enumerate(feats)])
     passages = np.concatenate([f.passage_vectors for f in feats])
     first_passage = np.cumsum([0] + [len(f.passage_ids) for f in feats])
     articles = np.array([f.vector for f in feats])
-    story: list[int] = []
-    members: dict[int, list[int]] = defaultdict(list)
+    row_of = {f.id: i for i, f in enumerate(feats)}
+    story: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
     df: Counter = Counter()
     for i, new in enumerate(feats):
         df.update(new.terms)
@@ -57,11 +58,15 @@ def replay(feats, way: str, k: int) -> list[int]:
             near = {owner[j] for j in nearest(new.passage_vectors, passages[: first_passage[i]], k).ravel()}
         candidates = {story[j]: [feats[m] for m in members[story[j]]] for j in near}
         terms = {t for a in [new, *(m for ms in candidates.values() for m in ms)] for t in a.terms}
-        chosen = choose_story(new, candidates, df=DocumentFrequencies(n_docs=i + 1, df={t: df[t] for t in terms}))
-        chosen = len(members) if chosen is None else chosen
-        story.append(chosen)
-        members[chosen].append(i)
-    return story
+        groups = regroup_neighbourhood(new, candidates,
+                                       df=DocumentFrequencies(n_docs=i + 1, df={t: df[t] for t in terms}))
+        for key in candidates:
+            del members[key]
+        for group in groups:
+            rows = sorted(row_of[a] for a in group)
+            members[rows[0]] = rows
+            story.update(dict.fromkeys(rows, rows[0]))
+    return [story[i] for i in range(len(feats))]
 
 
 def main() -> None:
