@@ -6,8 +6,9 @@ For each size (in passages) a fresh embedded database is filled with synthetic s
 story has a random direction, its articles' passages are noisy copies of it, and each story has
 its own entity names. Embedding and spaCy are excluded (features are stored ready-made, as
 ingest stores them). Prints, per size: load time, HNSW index build, a full `recluster`, and the
-median cost of assigning one more article (`assign_article`: HNSW neighbours + story choice +
-regrouping that story's events), then how each grew from the previous size.
+median cost of assigning one more article (`assign_article`: HNSW neighbours, the neighbourhood's
+stories clustered again with it, events regrouped where members changed), then how each grew
+from the previous size.
 """
 from __future__ import annotations
 

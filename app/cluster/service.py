@@ -235,9 +235,11 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
         Article.id.in_(neighbours), Article.story_id.is_not(None))))) if neighbours else []
     # Serialise concurrent writers on these stories (in id order: no deadlock), then read their
     # members: a story another writer has just changed is read as it committed it.
-    session.execute(select(Story.id).where(Story.id.in_(near_stories)).order_by(Story.id).with_for_update())
-    members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(near_stories))
-                              .order_by(Article.id)).all() if near_stories else []
+    members = []
+    if near_stories:
+        session.execute(select(Story.id).where(Story.id.in_(near_stories)).order_by(Story.id).with_for_update())
+        members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(near_stories))
+                                  .order_by(Article.id)).all()
     loaded = _features_by_id(session, [i for i, _ in members], cache)
     candidates: dict[int, list[ArticleFeatures]] = defaultdict(list)
     for article_id, story_id in members:
