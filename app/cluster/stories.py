@@ -5,7 +5,8 @@ over embedding, title, lede and best-passage cosines, TF-IDF and name cosines wi
 number/date agreement and publication-day gap). Stories are average-linkage clusters cut where
 the mean probability between two groups falls below THRESHOLD: a story must agree with *all* its
 members on average, so one bridging article cannot chain two earthquakes together. Then each is
-split while its two halves are much tighter inside than across (GAP, see _split).
+split while its two halves are much tighter inside than across (GAP), unless the halves were
+published in one news cycle (see _split).
 
 Scale: no n x n matrix. Each article's NEIGHBOURS nearest articles by vector give the candidate
 pairs (chunked matmul; past EXACT_UP_TO articles an inverted-file search over k-means cells, see
@@ -39,7 +40,9 @@ from app.cluster.pairs import PairContext, pair_features, probability
 from app.cluster.vocabulary import DocumentFrequencies
 
 THRESHOLD = 0.5  # mean same-story probability at which two groups of articles are one story
-GAP = 0.2  # split a story whose two halves are this much more alike inside than across
+GAP = 0.15  # split a story whose two halves are this much more alike inside than across...
+SAME_CYCLE_DAYS = 1  # ...unless this share of the dated pairs across them were published
+SAME_CYCLE_SHARE = 0.25  # at most this many days apart: one news cycle, told two ways
 MIN_SIDE = 2  # a split leaves at least this many articles on each side
 ASSIGN_THRESHOLD = THRESHOLD  # choose_story: the same rule as average linkage (see above)
 NEIGHBOURS = 30  # candidate partners per article (nearest by article vector)
@@ -176,19 +179,34 @@ def _mean_within(prob: np.ndarray, idx: np.ndarray) -> tuple[float, int]:
     return float(upper.sum()), len(upper)
 
 
-def _split(prob: np.ndarray, members: np.ndarray, gap: float, out: list[np.ndarray]) -> None:
+def _same_cycle(day: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two groups were published in one news cycle: of the pairs across them whose dates
+    are both known, at least SAME_CYCLE_SHARE at most SAME_CYCLE_DAYS apart."""
+    da, db = day[a], day[b]
+    da, db = da[~np.isnan(da)], db[~np.isnan(db)]
+    if not len(da) or not len(db):
+        return False
+    return float(np.mean(np.abs(da[:, None] - db[None, :]) <= SAME_CYCLE_DAYS)) >= SAME_CYCLE_SHARE
+
+
+def _split(prob: np.ndarray, members: np.ndarray, gap: float, out: list[np.ndarray], day: np.ndarray) -> None:
     """Bisect (average linkage, 2 clusters) while both halves are tighter inside than across by
     `gap`. The cut is low so that big stories told in many different ways stay together; two
     look-alike events (two rehab admissions) that it lets merge are each tight groups, close to
-    each other only in topic, and this relative test parts them whatever the topic's level."""
+    each other only in topic, and this relative test parts them whatever the topic's level.
+    Halves published in one news cycle (`day`: publication day ordinals, NaN when unknown) stay
+    together: they are one story told two ways (a celebrity checks into one clinic, then another
+    the next day; a fire, and the arrest the morning after), where look-alike events lie months
+    or years apart. On the dev files this took ECB+ F1 from 0.901 to 0.910 and AllSides from 0.780
+    to 0.784 (with GAP lowered from 0.2 to 0.15, which the veto made safe for the ECB+ events)."""
     if len(members) >= 2 * MIN_SIDE:
         halves = _average_linkage(prob[np.ix_(members, members)], n_clusters=2)
         a, b = members[halves == 1], members[halves == 2]
-        if len(a) >= MIN_SIDE and len(b) >= MIN_SIDE:
+        if len(a) >= MIN_SIDE and len(b) >= MIN_SIDE and not _same_cycle(day, a, b):
             (sa, na), (sb, nb) = _mean_within(prob, a), _mean_within(prob, b)
             if (sa + sb) / (na + nb) - float(prob[np.ix_(a, b)].mean()) > gap:
-                _split(prob, a, gap, out)
-                _split(prob, b, gap, out)
+                _split(prob, a, gap, out, day)
+                _split(prob, b, gap, out, day)
                 return
     out.append(members)
 
@@ -218,7 +236,7 @@ def cluster_stories(articles: list[ArticleFeatures], threshold: float = THRESHOL
         labels = _average_linkage(prob, threshold)
         for label in np.unique(labels):
             parts: list[np.ndarray] = []
-            _split(prob, np.flatnonzero(labels == label), gap, parts)
+            _split(prob, np.flatnonzero(labels == label), gap, parts, ctx.day[members])
             groups.extend(sorted(articles[members[k]].id for k in part) for part in parts)
     return sorted(groups, key=lambda g: g[0])
 

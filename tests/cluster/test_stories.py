@@ -3,10 +3,11 @@ import itertools
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.cluster.features import article_features
-from app.cluster.stories import choose_story, cluster_stories, regroup_neighbourhood, story_similarity
+from app.cluster.stories import _split, choose_story, cluster_stories, regroup_neighbourhood, story_similarity
 from app.ingest.clean import clean
 from app.ingest.passages import split_passages
 from tests.conftest import seed_texts
@@ -112,6 +113,21 @@ def test_past_the_neighbourhood_limit_a_new_article_only_joins_a_story(quakes):
     chained = regroup_neighbourhood(turkey_b, {10: [turkey_a, mexico_a], 20: [mexico_b]}, up_to=2)
     assert any({1, 3} <= set(group) for group in chained)  # left as it was: not split
     assert sorted(a for group in chained for a in group) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("days", "parts"), [
+    ([0, 0, 40, 41], [[0, 1], [2, 3]]),  # weeks apart: two look-alike stories
+    ([np.nan] * 4, [[0, 1], [2, 3]]),  # dates unknown: the similarities decide
+    ([0, 1, 0, 1], [[0, 1, 2, 3]]),  # one news cycle: one story told two ways
+    ([0, 0, 1, np.nan], [[0, 1, 2, 3]]),
+])
+def test_a_story_is_split_in_two_tight_halves_unless_they_were_published_in_one_news_cycle(days, parts):
+    prob = np.full((4, 4), 0.6)
+    prob[:2, :2] = prob[2:, 2:] = 0.95
+    np.fill_diagonal(prob, 1.0)
+    out: list[np.ndarray] = []
+    _split(prob, np.arange(4), 0.15, out, np.array(days, dtype=float))
+    assert sorted(sorted(p.tolist()) for p in out) == parts
 
 
 def test_single_and_empty_inputs(quakes):
