@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from psycopg.adapt import Loader
 from psycopg.pq import Format
-from sqlalchemy import Text, any_, bindparam, delete, func, select, text
+from sqlalchemy import Integer, Text, any_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
@@ -32,6 +32,18 @@ from app.db.models import (
 from app.db.vector_index import distance_sql, exact_distance_sql
 
 log = logging.getLogger(__name__)
+
+
+# One Postgres advisory lock between stories' writers: an ingest's regroup takes it shared, a full
+# recluster exclusive (for its whole transaction). A recluster works from the corpus it read at its
+# start: an ingest committing meanwhile could see its new story deleted (its article left with none)
+# or delete a story the recluster still writes to.
+CLUSTER_LOCK = 0x70617278  # "parx"
+
+
+def _lock_stories(session: Session, *, exclusive: bool) -> None:
+    kind = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {kind}(:key)"), {"key": CLUSTER_LOCK})
 
 
 class NothingToCluster(RuntimeError):
@@ -227,6 +239,7 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     its successor, as in a recluster; events are regrouped in every story whose members changed.
     Runs inside the article's transaction. Returns the article's story id.
     `cache`: features of stored articles kept across the articles of one ingest run."""
+    _lock_stories(session, exclusive=False)  # first: before count_terms locks rows a recluster deletes
     new = features_of(article)
     store_article_vector(session, article, new)
     count_terms(session, new)
@@ -234,7 +247,9 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     near_stories = sorted(set(session.scalars(select(Article.story_id).where(
         Article.id.in_(neighbours), Article.story_id.is_not(None))))) if neighbours else []
     # Serialise concurrent writers on these stories (in id order: no deadlock), then read their
-    # members: a story another writer has just changed is read as it committed it.
+    # members: a story another writer has just changed is read as it committed it. A neighbour that
+    # such a writer moved to a story of its own meanwhile is missed (its story is not locked here);
+    # the count_terms row locks above already queue most concurrent ingests one after another.
     members = []
     if near_stories:
         session.execute(select(Story.id).where(Story.id.in_(near_stories)).order_by(Story.id).with_for_update())
@@ -272,7 +287,8 @@ def _apply_stories(session: Session, old: dict[int, set[int]], groups: list[list
     if changed:
         passages = [p for f in changed.values() for a in f for p in a.passage_ids]
         current = dict.fromkeys(passages) | dict(session.execute(
-            select(PassageEvent.passage_id, PassageEvent.event_id).where(PassageEvent.passage_id.in_(passages))).all())
+            select(PassageEvent.passage_id, PassageEvent.event_id).where(
+                PassageEvent.passage_id == any_(bindparam("passages", passages, type_=ARRAY(Integer))))).all())
         _apply_events(session, changed, _event_members(session, Event.story_id.in_(set(changed) | vanished)), current)
     if vanished:
         session.execute(delete(Story).where(Story.id.in_(vanished)))
@@ -283,7 +299,9 @@ def _apply_stories(session: Session, old: dict[int, set[int]], groups: list[list
 # -- full recluster ---------------------------------------------------------------------------
 
 def recluster(session: Session) -> ReclusterSummary:
-    """Recompute every story and event from the stored vectors and features; the caller commits."""
+    """Recompute every story and event from the stored vectors and features; the caller commits.
+    Ingests wait for it (and it for ingests under way): see CLUSTER_LOCK."""
+    _lock_stories(session, exclusive=True)
     feats, old_story_of = _load_features(session)
     if not feats:
         raise NothingToCluster("nothing to recluster: the database holds no articles")

@@ -3,10 +3,10 @@ import json
 
 import numpy as np
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from app.browse.redirects import successor
-from app.cluster.service import NothingToCluster, recluster
+from app.cluster.service import CLUSTER_LOCK, NothingToCluster, recluster
 from app.db.models import Article, ArticleVector, ClusterRedirect, Event, Story
 from app.export import export_corpus
 from app.ingest.extract import from_text
@@ -181,6 +181,14 @@ def test_a_vanished_story_id_redirects_to_its_successor(session, settings):
     assert session.scalar(select(ClusterRedirect.kind).where(ClusterRedirect.old_id == orphan.id)) == "story"
 
 
+def assert_events_match_their_stories(session):
+    """Every event lies in the story of each of its passages' articles, and that story exists."""
+    for event in session.scalars(select(Event)):
+        assert event.passages
+        assert {session.get(Article, p.article_id).story_id for p in event.passages} == {event.story_id}
+        assert session.get(Story, event.story_id) is not None
+
+
 def test_a_new_article_splits_a_story_that_an_older_grouping_chained_across_two_events(session):
     a, b = ingest(session, [from_text(QUAKE_A, source_name="a"), from_text(QUAKE_B, source_name="b")])
     chained = session.get(Article, a).story_id
@@ -188,12 +196,33 @@ def test_a_new_article_splits_a_story_that_an_older_grouping_chained_across_two_
     session.commit()
     (follow_up,) = ingest(session, [from_text(QUAKE_A_FOLLOW_UP, source_name="a2")])
     stories = {i: session.get(Article, i).story_id for i in (a, b, follow_up)}
-    assert stories[a] == stories[follow_up] == chained  # the larger part keeps the id
+    assert stories[a] == stories[follow_up] == chained
     assert stories[b] != chained
-    # Events were regrouped in both stories: none spans the two earthquakes.
-    for event in session.scalars(select(Event)):
-        assert len({session.get(Article, p.article_id).story_id for p in event.passages}) == 1
-        assert event.story_id == session.get(Article, event.passages[0].article_id).story_id
+    assert session.get(Story, stories[b]) is not None
+    assert_events_match_their_stories(session)
+
+
+def test_events_move_with_their_articles_when_a_chained_story_is_split(session, settings):
+    """The Valparaíso quake and its follow-up (with events between them), chained by an older
+    grouping into the seed story: the next article splits them off into a story of their own, and
+    their events, ids unchanged, move with them."""
+    quake = ingest(session, [from_text(QUAKE_A, source_name="a"), from_text(QUAKE_A_FOLLOW_UP, source_name="a2")])
+    quake_story = session.get(Article, quake[0]).story_id
+    quake_events = {e.id for e in session.scalars(select(Event).where(Event.story_id == quake_story))}
+    assert quake_events
+    seeds = seed(session, settings)
+    seed_story = session.get(Article, seeds[0]).story_id
+    for article_id in quake:  # chain them into the seed story, events included
+        session.get(Article, article_id).story_id = seed_story
+    for event in session.scalars(select(Event).where(Event.story_id == quake_story)):
+        event.story_id = seed_story
+    session.commit()
+    ingest(session, [from_text(UNRELATED, source_name="bank")])
+    assert {session.get(Article, i).story_id for i in seeds} == {seed_story}  # the larger part keeps it
+    split_off = session.get(Article, quake[0]).story_id
+    assert split_off != seed_story and session.get(Article, quake[1]).story_id == split_off
+    assert {e.id for e in session.scalars(select(Event).where(Event.story_id == split_off))} == quake_events
+    assert_events_match_their_stories(session)
 
 
 def test_a_new_article_merges_back_a_story_split_by_an_older_grouping(session, settings):
@@ -209,6 +238,19 @@ def test_a_new_article_merges_back_a_story_split_by_an_older_grouping(session, s
     assert session.get(Article, other).story_id not in (real, orphan_id)
     assert session.get(Story, orphan_id) is None
     assert successor(session=session, kind="story", old_id=orphan_id) == real
+    assert_events_match_their_stories(session)
+
+
+def test_ingests_and_a_recluster_wait_for_each_other(engine, session, settings):
+    """A recluster works from the corpus it read at its start, so it shuts out ingests until it
+    commits (a lock held to the end of the transaction), and an ingest under way holds it off."""
+    seed(session, settings)  # the test's transaction stays open: the ingests' lock is still held
+    with engine.connect() as other:
+        assert other.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK}) is False
+        assert other.scalar(text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": CLUSTER_LOCK}) is True
+        other.rollback()
+        recluster(session)
+        assert other.scalar(text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": CLUSTER_LOCK}) is False
 
 
 def test_export_has_the_documented_shape(session, settings):
