@@ -166,19 +166,25 @@ def test_recluster_is_deterministic(session, settings):
     assert first["events"] == second["events"] == third["events"]
 
 
-def test_a_vanished_story_id_redirects_to_its_successor(session, settings):
+def seed_split_by_hand(session, settings) -> tuple[list[int], int, int]:
+    """The seeds, their third article moved to a story of its own, as an older clustering might
+    have left them (committed): (article ids, the seed story's id, the split-off story's id)."""
     ids = seed(session, settings)
     real = session.get(Article, ids[0]).story_id
-    # Split the seed story by hand, as an older clustering might have left it.
     orphan = Story(title="old split")
     session.add(orphan)
     session.flush()
-    session.get(Article, ids[2]).story_id = orphan.id
-    session.flush()
+    session.get(Article, ids[2]).story_id = orphan_id = orphan.id
+    session.commit()
+    return ids, real, orphan_id
+
+
+def test_a_vanished_story_id_redirects_to_its_successor(session, settings):
+    _, real, orphan_id = seed_split_by_hand(session, settings)
     recluster(session)
-    assert session.get(Story, orphan.id) is None
-    assert successor(session=session, kind="story", old_id=orphan.id) == real
-    assert session.scalar(select(ClusterRedirect.kind).where(ClusterRedirect.old_id == orphan.id)) == "story"
+    assert session.get(Story, orphan_id) is None
+    assert successor(session=session, kind="story", old_id=orphan_id) == real
+    assert session.scalar(select(ClusterRedirect.kind).where(ClusterRedirect.old_id == orphan_id)) == "story"
 
 
 def assert_events_match_their_stories(session):
@@ -226,13 +232,7 @@ def test_events_move_with_their_articles_when_a_chained_story_is_split(session, 
 
 
 def test_a_new_article_merges_back_a_story_split_by_an_older_grouping(session, settings):
-    ids = seed(session, settings)
-    real = session.get(Article, ids[0]).story_id
-    orphan = Story(title="old split")
-    session.add(orphan)
-    session.flush()
-    session.get(Article, ids[2]).story_id = orphan_id = orphan.id
-    session.commit()
+    ids, real, orphan_id = seed_split_by_hand(session, settings)
     (other,) = ingest(session, [from_text(UNRELATED, source_name="bank")])
     assert {session.get(Article, i).story_id for i in ids} == {real}
     assert session.get(Article, other).story_id not in (real, orphan_id)
