@@ -269,19 +269,29 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     return story_id
 
 
+def _store_stories(session: Session, old: dict[int, set[int]], groups: list[list[int]]) -> tuple[list[int], int, int]:
+    """Give each group of article ids a story id: the id of the old story it essentially is
+    (identity.match_groups), else a new story's. Moves the articles whose story changes (one
+    statement, in article id order) and redirects vanished ids to their successors. Returns
+    (story id per group, how many groups kept an old id, redirects recorded)."""
+    matching = match_groups(old, [set(g) for g in groups])
+    fresh = iter(_insert_ids(session, Story, [{"title": ""} for i in range(len(groups)) if i not in matching.kept]))
+    story_ids = [matching.kept[i] if i in matching.kept else next(fresh) for i in range(len(groups))]
+    was = {a: sid for sid, members in old.items() for a in members}
+    _set_column(session, "articles", "story_id", sorted((a, story_ids[i]) for i, group in enumerate(groups)
+                                                        for a in group if was.get(a) != story_ids[i]))
+    redirects = _record_redirects(session, "story", {o: story_ids[i] for o, i in matching.successors.items()})
+    return story_ids, len(matching.kept), redirects
+
+
 def _apply_stories(session: Session, old: dict[int, set[int]], groups: list[list[int]],
                    feats: dict[int, ArticleFeatures]) -> dict[int, int]:
     """Store a regrouping of some articles (`old`: the stories they were in, given whole; articles
     of `groups` in none of them are new): ids kept by overlap, new stories for the other groups,
     redirects from vanished ids, events regrouped where members changed, vanished stories deleted.
     Returns each article's story id."""
-    matching = match_groups(old, [set(g) for g in groups])
-    fresh = iter(_insert_ids(session, Story, [{"title": ""} for i in range(len(groups)) if i not in matching.kept]))
-    story_ids = [matching.kept[i] if i in matching.kept else next(fresh) for i in range(len(groups))]
-    was = {a: sid for sid, members in old.items() for a in members}
+    story_ids, _, _ = _store_stories(session, old, groups)
     story_of = {a: story_ids[i] for i, group in enumerate(groups) for a in group}
-    _set_column(session, "articles", "story_id", [(a, sid) for a, sid in sorted(story_of.items()) if was.get(a) != sid])
-    _record_redirects(session, "story", {old_id: story_ids[i] for old_id, i in matching.successors.items()})
     changed = {sid: [feats[a] for a in groups[i]] for i, sid in enumerate(story_ids) if set(groups[i]) != old.get(sid)}
     vanished = set(old) - set(story_ids)
     if changed:
@@ -312,12 +322,7 @@ def recluster(session: Session) -> ReclusterSummary:
         if story_id is not None:
             old_stories[story_id].add(article_id)
     old_events = _event_members(session, True)
-    matching = match_groups(old_stories, [set(g) for g in groups])
-    fresh = iter(_insert_ids(session, Story, [{"title": ""} for i in range(len(groups)) if i not in matching.kept]))
-    story_ids = [matching.kept[i] if i in matching.kept else next(fresh) for i in range(len(groups))]
-    _set_column(session, "articles", "story_id",
-                [(article_id, story_ids[index]) for index, group in enumerate(groups) for article_id in group])
-    redirects = _record_redirects(session, "story", {old: story_ids[i] for old, i in matching.successors.items()})
+    story_ids, stories_kept, redirects = _store_stories(session, old_stories, groups)
     per_story = {story_ids[i]: [by_id[a] for a in group] for i, group in enumerate(groups)}
     # Write only the memberships that change.
     was = {p: e for e, members in old_events.items() for p in members}
@@ -330,7 +335,7 @@ def recluster(session: Session) -> ReclusterSummary:
         session.execute(delete(Story).where(Story.id.in_(gone)))
     session.flush()
     session.expire_all()  # bulk updates bypass the identity map
-    return ReclusterSummary(len(feats), len(groups), n_events, len(matching.kept), events_kept,
+    return ReclusterSummary(len(feats), len(groups), n_events, stories_kept, events_kept,
                             redirects + event_redirects)
 
 
