@@ -15,7 +15,8 @@ from app.browse.articles import (
     list_outlets,
     outlet_names,
 )
-from app.browse.search import search_similar, search_text
+from app.browse.search import LIMIT as SEARCH_PAGE
+from app.browse.search import SIMILAR_DEPTH, search_similar, search_text
 from app.browse.stories import PAGE_SIZE, list_stories
 from app.browse.views import (
     ArticleDetail,
@@ -43,6 +44,7 @@ class Pager:
     total: int
     size: int
     params: dict = field(default_factory=dict)  # the other query parameters to keep
+    open_ended: bool = False  # total not known (a ranking by meaning): "page N", no "of M"
 
     @property
     def pages(self) -> int:
@@ -167,19 +169,26 @@ class SearchContext:
     mode: str  # "text" | "similar"
     hits: list[SearchHit]
     model: str
+    pager: Pager  # text: every match counted; similar: open-ended, among the SIMILAR_DEPTH closest
 
     @classmethod
-    def build(cls, *, session: Session, q: str, mode: str) -> SearchContext:
+    def build(cls, *, session: Session, q: str, mode: str, page: int = 1) -> SearchContext:
         from app.embed.model import get_embedder
 
         q = q.strip()[:500]
         mode = mode if mode in ("text", "similar") else "text"
+        if mode == "similar":
+            page = min(page, SIMILAR_DEPTH // SEARCH_PAGE)
+        offset = (page - 1) * SEARCH_PAGE
         hits: list[SearchHit] = []
+        pager = Pager(page, 0, SEARCH_PAGE, {"q": q, "mode": mode})
         if q and mode == "text":
-            hits = search_text(session=session, q=q)
+            hits, pager.total = search_text(session=session, q=q, limit=SEARCH_PAGE, offset=offset)
         elif q:
-            hits = search_similar(session=session, q=q, embedder=get_embedder())
-        return cls(q=q, mode=mode, hits=hits, model=get_settings().model)
+            hits, more = search_similar(session=session, q=q, embedder=get_embedder(), limit=SEARCH_PAGE,
+                                        offset=offset)
+            pager.total, pager.open_ended = offset + len(hits) + (1 if more else 0), True
+        return cls(q=q, mode=mode, hits=hits, model=get_settings().model, pager=pager)
 
 
 STEPS = {

@@ -60,6 +60,22 @@ def test_full_text_search_marks_the_matching_words(client, session):
     assert "<html" not in partial.text and 'id="search-results"' in partial.text
 
 
+def test_full_text_search_counts_every_match_and_pages_through_them(client, session):
+    make_article(session, paragraphs=[f"Ceasefire talks, round {n}." for n in range(1, 26)] + ["Unrelated news."])
+    session.commit()
+    first = soup(client.get("/search?q=ceasefire"))
+    assert "25 passages matching" in first.select_one(".count").get_text()
+    assert len(first.select("li.hit")) == 20 and "page 1 of 2" in first.select_one(".pagination").get_text()
+    more = first.select_one(".pagination a[rel=next]")
+    assert more.get_text() == "More results"
+    second = soup(client.get("/search" + more["href"]))
+    assert len(second.select("li.hit")) == 5 and second.select_one("ol.hits")["start"] == "21"
+    shown = {h["id"] for h in first.select("li.hit")} | {h["id"] for h in second.select("li.hit")}
+    assert len(shown) == 25  # no passage on both pages, none left out
+    beyond = soup(client.get("/search?q=ceasefire&page=9"))
+    assert "25 passages matching" in beyond.select_one(".count").get_text() and not beyond.select("li.hit")
+
+
 def test_similar_search_finds_passages_by_meaning(client, session, embedder):
     make_article(session, paragraphs=["Lawmakers voted to raise the minimum wage next year.",
                                       "The football team won the championship final."], embedder=embedder)
@@ -68,3 +84,18 @@ def test_similar_search_finds_passages_by_meaning(client, session, embedder):
     first = page.select("li.hit blockquote")[0].get_text()
     assert "minimum wage" in first
     assert "similarity" in page.select_one("li.hit").get_text()
+
+
+def test_similar_search_pages_through_the_closest_passages(client, session, embedder):
+    make_article(session, paragraphs=[f"The city council debated the bus budget, item {n}." for n in range(23)],
+                 embedder=embedder)
+    session.commit()
+    first = soup(client.get("/search", params={"q": "council spending on buses", "mode": "similar"}))
+    assert len(first.select("li.hit")) == 20
+    pager = first.select_one(".pagination").get_text()
+    assert "page 1" in pager and " of " not in pager  # a ranking by meaning has no total
+    second = soup(client.get("/search" + first.select_one(".pagination a[rel=next]")["href"]))
+    assert len(second.select("li.hit")) == 3 and second.select_one(".pagination a[rel=next]") is None
+    scores = [float(h.get_text().rsplit("similarity", 1)[1]) for h in
+              first.select("li.hit p.meta:last-child") + second.select("li.hit p.meta:last-child")]
+    assert scores == sorted(scores, reverse=True)  # the second page goes on where the first stopped

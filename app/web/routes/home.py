@@ -15,6 +15,7 @@ def show_home(request: Request, session: SessionDep, outlet: str = "", date_from
 
 
 @router.get("/search", name="search")
-def search_passages(request: Request, session: SessionDep, q: str = "", mode: str = "text"):
-    ctx = SearchContext.build(session=session, q=q, mode=mode)
+def search_passages(request: Request, session: SessionDep, q: str = "", mode: str = "text",
+                    page: int = Query(1, ge=1, le=100_000)):
+    ctx = SearchContext.build(session=session, q=q, mode=mode, page=page)
     return render(request, "search/index.html", {"ctx": ctx}, block="search_results")
