@@ -37,6 +37,9 @@ _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 # Tagged NN but pronouns (the model's attribute_ruler maps exactly these to PRON).
 _INDEFINITE_PRONOUNS = frozenset({"something", "anyone", "anything", "nothing", "someone", "everything", "everyone",
                                   "everybody", "nobody", "somebody", "anybody", "any1"})
+# The title and this many first passages (the lede) say when the reported thing happened.
+LEDE_PASSAGES = 2
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{12,300})[\"“”]")
 
 LEDE_WEIGHT = 2.0  # the first passage carries the story (inverted pyramid)
@@ -204,6 +207,15 @@ class ArticleFeatures:
         self.names = dict(names)
         self.numbers = frozenset(numbers)
         self.dates = frozenset(dates)
+
+    @cached_property
+    def weekdays(self) -> frozenset[str]:
+        """Days of the week that the title and lede name. Reports of one happening name its day
+        ("the Senate voted on Tuesday"), whatever words they choose; a look-alike event of the same
+        subject, a week or a year apart, mostly fell on another day. Read from the text as stored,
+        so it needs no spaCy and no recompute of stored features."""
+        lede = " ".join([self.title or "", *self.passage_texts[:LEDE_PASSAGES]])
+        return frozenset(day.lower() for day in _WEEKDAY.findall(lede))
 
     @cached_property
     def terms(self) -> Counter:

@@ -51,3 +51,23 @@ def test_lead_name_missing_and_year_clash_count_against():
     lead, years = FEATURES.index("lead_missing"), FEATURES.index("years")
     assert x[0, lead] > 0.0 and x[1, lead] == 0.0
     assert x[0, years] == -1.0 and x[1, years] == 0.0
+
+
+def test_a_weekday_clash_in_the_lede_counts_against_a_pair():
+    def reported(id, lede, later="Officials said more on Sunday."):
+        a = art(id, [[1, 0, 0], [1, 0, 0], [1, 0, 0]], ["texas"])
+        a.passage_texts = [lede, "The court gave no reasons.", later]
+        return a
+
+    blocked = reported(1, "A federal judge on Wednesday blocked the Texas abortion law.")
+    reinstated = reported(2, "An appeals court on Friday let the Texas abortion law take effect again.")
+    same_day = reported(3, "The Texas law was put on hold by a judge WEDNESDAY evening.")
+    undated = reported(4, "A judge blocked the Texas abortion law.")
+    assert blocked.weekdays == {"wednesday"}  # title and the first two passages; "Sunday" is later
+    arts = [blocked, reinstated, same_day, undated]
+    ctx = PairContext(arts, DocumentFrequencies.from_articles(arts))
+    x = pair_features(ctx, np.array([0, 0, 0]), np.array([1, 2, 3]))
+    clash = FEATURES.index("weekdays")
+    assert x[:, clash].tolist() == [-1.0, 0.0, 0.0]  # another day; the same day; no day named
+    p = probability(x)
+    assert p[0] < p[1] and p[0] < p[2]
