@@ -61,31 +61,32 @@ def search_text(*, session: Session, q: str, limit: int = LIMIT, offset: int = 0
 
 
 def search_similar(*, session: Session, q: str, embedder, limit: int = LIMIT,
-                   offset: int = 0) -> tuple[list[SearchHit], bool]:
-    """Passages closest in meaning to the query, embedded with the app's model, a page at a time
-    among the SIMILAR_DEPTH closest, and whether a further page follows. Only passages embedded
-    with that same model are comparable (and the model's partial HNSW index serves the filter)."""
-    offset = max(0, min(offset, SIMILAR_DEPTH - limit))
+                   offset: int = 0) -> tuple[list[SearchHit], int]:
+    """Passages closest in meaning to the query, embedded with the app's model, a page at a time,
+    and how many are ranked: the SIMILAR_DEPTH closest, or every passage where there are fewer.
+    Only passages embedded with that same model are comparable (and the model's partial HNSW
+    index serves the filter).
+
+    Every page ranks the same SIMILAR_DEPTH closest (ids and distances only) and cuts its slice:
+    the index search is approximate and its answer depends on ef_search, so pages ranked with
+    different settings could repeat or skip a passage."""
     vector = embedder.embed([q])[0]
     literal = "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
-    # The index search keeps ef_search candidates (40 by default): enough for this page and the
-    # row that tells whether another follows, or a later page would fall back to the exact scan.
-    session.execute(text("SELECT set_config('hnsw.ef_search', :n, true)"),
-                    {"n": str(max(40, offset + limit + 1))})
-    ids_and_distance: list = []
+    depth = SIMILAR_DEPTH
+    session.execute(text("SELECT set_config('hnsw.ef_search', :n, true)"), {"n": str(max(40, depth))})
+    ranked: list = []
     for sql in (distance_sql(embedder.dim), exact_distance_sql()):  # the index, then exact if it fell short
         distance = text(sql).bindparams(query=literal)
-        ids_and_distance = session.execute(  # ORDER BY the distance alone, or the index is not used
+        ranked = session.execute(  # ORDER BY the distance alone, or the index is not used
             select(Passage.id, distance).where(Passage.embedding_model == embedder.name)
-            .order_by(distance).limit(limit + 1).offset(offset)
+            .order_by(distance).limit(depth)
         ).all()
-        if len(ids_and_distance) == limit + 1:
+        if len(ranked) == depth:
             break
-    more = len(ids_and_distance) > limit and offset + limit < SIMILAR_DEPTH
-    ids_and_distance = ids_and_distance[:limit]
-    if not ids_and_distance:
-        return [], False
+    page = ranked[offset : offset + limit]
+    if not page:
+        return [], len(ranked)
     passages = {p.id: p for p in session.scalars(
-        select(Passage).where(Passage.id.in_([i for i, _ in ids_and_distance])).options(*_options())
+        select(Passage).where(Passage.id.in_([i for i, _ in page])).options(*_options())
     ).unique()}
-    return [_hit(passages[i], [(passages[i].text, False)], 1 - d) for i, d in ids_and_distance], more
+    return [_hit(passages[i], [(passages[i].text, False)], 1 - d) for i, d in page], len(ranked)

@@ -11,7 +11,7 @@ words and even names; what differs is *who leads* and *when*. So four clash feat
 against a pair: lead_missing (the idf-weighted share of each article's rarest title/lede names
 that the other never mentions), years (title/lede years plus publication year, both known and
 disjoint), lede_numbers (title/lede numbers, both known and disjoint) and weekdays (the days of
-the week that title and lede name, both known and disjoint: "the Senate voted on Tuesday" and
+the week that title and first two passages name, both known and disjoint: "the Senate voted on Tuesday" and
 "a federal judge on Wednesday blocked"). Clash-only (0 when they agree): every article of a
 news feed shares the year, and one in seven pairs of unrelated reports shares a weekday, so
 agreement tells little. The weekday clash is in 5% of same-story candidate pairs of allsides-dev

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from app.browse.articles import (
     outlet_names,
 )
 from app.browse.search import LIMIT as SEARCH_PAGE
-from app.browse.search import SIMILAR_DEPTH, search_similar, search_text
+from app.browse.search import search_similar, search_text
 from app.browse.stories import PAGE_SIZE, list_stories
 from app.browse.views import (
     ArticleDetail,
@@ -169,7 +169,7 @@ class SearchContext:
     mode: str  # "text" | "similar"
     hits: list[SearchHit]
     model: str
-    pager: Pager  # text: every match counted; similar: open-ended, among the SIMILAR_DEPTH closest
+    pager: Pager  # text: every match counted; similar: the SIMILAR_DEPTH closest, shown open-ended
 
     @classmethod
     def build(cls, *, session: Session, q: str, mode: str, page: int = 1) -> SearchContext:
@@ -177,17 +177,14 @@ class SearchContext:
 
         q = q.strip()[:500]
         mode = mode if mode in ("text", "similar") else "text"
-        if mode == "similar":
-            page = min(page, SIMILAR_DEPTH // SEARCH_PAGE)
-        offset = (page - 1) * SEARCH_PAGE
+        pager = Pager(page, 0, SEARCH_PAGE, {"q": q, "mode": mode}, open_ended=mode == "similar")
         hits: list[SearchHit] = []
-        pager = Pager(page, 0, SEARCH_PAGE, {"q": q, "mode": mode})
-        if q and mode == "text":
-            hits, pager.total = search_text(session=session, q=q, limit=SEARCH_PAGE, offset=offset)
-        elif q:
-            hits, more = search_similar(session=session, q=q, embedder=get_embedder(), limit=SEARCH_PAGE,
-                                        offset=offset)
-            pager.total, pager.open_ended = offset + len(hits) + (1 if more else 0), True
+        if q:
+            search = search_text if mode == "text" else partial(search_similar, embedder=get_embedder())
+            hits, pager.total = search(session=session, q=q, limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE)
+            if not hits and page > pager.pages:  # past the end (an old link): show the last page
+                pager.page = pager.pages
+                hits, _ = search(session=session, q=q, limit=SEARCH_PAGE, offset=(pager.page - 1) * SEARCH_PAGE)
         return cls(q=q, mode=mode, hits=hits, model=get_settings().model, pager=pager)
 
 

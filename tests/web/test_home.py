@@ -72,8 +72,8 @@ def test_full_text_search_counts_every_match_and_pages_through_them(client, sess
     assert len(second.select("li.hit")) == 5 and second.select_one("ol.hits")["start"] == "21"
     shown = {h["id"] for h in first.select("li.hit")} | {h["id"] for h in second.select("li.hit")}
     assert len(shown) == 25  # no passage on both pages, none left out
-    beyond = soup(client.get("/search?q=ceasefire&page=9"))
-    assert "25 passages matching" in beyond.select_one(".count").get_text() and not beyond.select("li.hit")
+    beyond = soup(client.get("/search?q=ceasefire&page=9"))  # an old link, past the end: the last page
+    assert "page 2 of 2" in beyond.select_one(".pagination").get_text() and len(beyond.select("li.hit")) == 5
 
 
 def test_similar_search_finds_passages_by_meaning(client, session, embedder):
@@ -99,3 +99,6 @@ def test_similar_search_pages_through_the_closest_passages(client, session, embe
     scores = [float(h.get_text().rsplit("similarity", 1)[1]) for h in
               first.select("li.hit p.meta:last-child") + second.select("li.hit p.meta:last-child")]
     assert scores == sorted(scores, reverse=True)  # the second page goes on where the first stopped
+    assert not {h["id"] for h in first.select("li.hit")} & {h["id"] for h in second.select("li.hit")}
+    beyond = soup(client.get("/search", params={"q": "council spending on buses", "mode": "similar", "page": 7}))
+    assert [h["id"] for h in beyond.select("li.hit")] == [h["id"] for h in second.select("li.hit")]
