@@ -72,16 +72,16 @@ def search_similar(*, session: Session, q: str, embedder, limit: int = LIMIT,
     different settings could repeat or skip a passage."""
     vector = embedder.embed([q])[0]
     literal = "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
-    depth = SIMILAR_DEPTH
-    session.execute(text("SELECT set_config('hnsw.ef_search', :n, true)"), {"n": str(max(40, depth))})
+    # The index keeps ef_search candidates (40 by default): as many as the ranking, for this request.
+    session.execute(text("SELECT set_config('hnsw.ef_search', :n, true)"), {"n": str(SIMILAR_DEPTH)})
     ranked: list = []
     for sql in (distance_sql(embedder.dim), exact_distance_sql()):  # the index, then exact if it fell short
         distance = text(sql).bindparams(query=literal)
         ranked = session.execute(  # ORDER BY the distance alone, or the index is not used
             select(Passage.id, distance).where(Passage.embedding_model == embedder.name)
-            .order_by(distance).limit(depth)
+            .order_by(distance).limit(SIMILAR_DEPTH)
         ).all()
-        if len(ranked) == depth:
+        if len(ranked) == SIMILAR_DEPTH:
             break
     page = ranked[offset : offset + limit]
     if not page:

@@ -210,10 +210,10 @@ class ArticleFeatures:
 
     @cached_property
     def weekdays(self) -> frozenset[str]:
-        """Days of the week that the title and first LEDE_PASSAGES passages name. Reports of one happening name its day
-        ("the Senate voted on Tuesday"), whatever words they choose; a look-alike event of the same
-        subject, a week or a year apart, mostly fell on another day. Read from the text as stored,
-        so it needs no spaCy and no recompute of stored features."""
+        """Days of the week that the title and first LEDE_PASSAGES passages name. Reports of one
+        happening name its day ("the Senate voted on Tuesday"), whatever words they choose; a
+        look-alike event of the same subject, a week or a year apart, mostly fell on another day.
+        Read from the text as stored, so it needs no spaCy and no recompute of stored features."""
         lede = " ".join([self.title or "", *self.passage_texts[:LEDE_PASSAGES]]).lower()
         # Seven substring searches (about 10 µs for a 1 KB lede; a word-bounded regex took 100 µs,
         # which a recluster of 100k articles pays 100k times). Unlike the regex it also finds
