@@ -39,11 +39,22 @@ log = logging.getLogger(__name__)
 # start: an ingest committing meanwhile could see its new story deleted (its article left with none)
 # or delete a story the recluster still writes to.
 CLUSTER_LOCK = 0x70617278  # "parx"
+# And one between ingests' regroups, held from the nearest-article search to commit: each regroup
+# reads the neighbours and their stories as the previous one committed them. Without it, two
+# articles of one new story ingested at once could not see each other (each is uncommitted while
+# the other searches) and started two stories, and a neighbour that a concurrent regroup moved to a
+# new story was read in its old one. The regroup is a fraction of an ingest (embedding and spaCy
+# run before it), and the term-frequency row locks already queued most concurrent ingests.
+REGROUP_LOCK = 0x70617279  # "pary"
 
 
 def _lock_stories(session: Session, *, exclusive: bool) -> None:
     kind = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     session.execute(text(f"SELECT {kind}(:key)"), {"key": CLUSTER_LOCK})
+
+
+def _lock_regroups(session: Session) -> None:
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REGROUP_LOCK})
 
 
 class NothingToCluster(RuntimeError):
@@ -243,18 +254,12 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     new = features_of(article)
     store_article_vector(session, article, new)
     count_terms(session, new)
+    _lock_regroups(session)  # after the row locks of count_terms, which queue in term order: no cycle
     neighbours = neighbour_article_ids(session, article.id)
     near_stories = sorted(set(session.scalars(select(Article.story_id).where(
         Article.id.in_(neighbours), Article.story_id.is_not(None))))) if neighbours else []
-    # Serialise concurrent writers on these stories (in id order: no deadlock), then read their
-    # members: a story another writer has just changed is read as it committed it. A neighbour that
-    # such a writer moved to a story of its own meanwhile is missed (its story is not locked here);
-    # the count_terms row locks above already queue most concurrent ingests one after another.
-    members = []
-    if near_stories:
-        session.execute(select(Story.id).where(Story.id.in_(near_stories)).order_by(Story.id).with_for_update())
-        members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(near_stories))
-                                  .order_by(Article.id)).all()
+    members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(near_stories))
+                              .order_by(Article.id)).all() if near_stories else []
     loaded = _features_by_id(session, [i for i, _ in members], cache)
     candidates: dict[int, list[ArticleFeatures]] = defaultdict(list)
     for article_id, story_id in members:

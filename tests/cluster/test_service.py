@@ -1,12 +1,15 @@
 """Stories and events in the database, with the real model, spaCy and Postgres."""
 import json
+import threading
+import time
 
 import numpy as np
 import pytest
 from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
 
 from app.browse.redirects import successor
-from app.cluster.service import CLUSTER_LOCK, NothingToCluster, recluster
+from app.cluster.service import CLUSTER_LOCK, REGROUP_LOCK, NothingToCluster, recluster
 from app.db.models import Article, ArticleVector, ClusterRedirect, Event, Story
 from app.export import export_corpus
 from app.ingest.extract import from_text
@@ -251,6 +254,37 @@ def test_ingests_and_a_recluster_wait_for_each_other(engine, session, settings):
         other.rollback()
         recluster(session)
         assert other.scalar(text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": CLUSTER_LOCK}) is False
+
+
+def test_an_ingest_regroups_only_once_the_regroup_under_way_has_committed(engine):
+    """Two articles of one new story ingested at once must see each other, so an ingest searches
+    its nearest articles only after the regroup under way (another ingest's, held here by hand)
+    has ended, and then goes on."""
+    with engine.connect() as first, engine.connect() as second:
+        held = first.begin()
+        first.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": REGROUP_LOCK})
+        outer = second.begin()
+        session = Session(bind=second, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        stored: list[int] = []
+        ingesting = threading.Thread(target=lambda: stored.extend(ingest(session, [from_text(QUAKE_A, source_name="a")])))
+        ingesting.start()
+        try:
+            deadline = time.monotonic() + 60
+            with engine.connect() as watcher:
+                while not watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                              "AND objid = :k AND NOT granted"), {"k": REGROUP_LOCK}):
+                    assert time.monotonic() < deadline, "the ingest never waited for the regroup under way"
+                    assert ingesting.is_alive(), "the ingest finished without waiting for the regroup under way"
+                    time.sleep(0.05)
+                    watcher.rollback()
+            assert ingesting.is_alive() and not stored
+        finally:
+            held.rollback()
+            ingesting.join(60)
+        assert not ingesting.is_alive()
+        assert session.get(Article, stored[0]).story_id is not None
+        session.close()
+        outer.rollback()
 
 
 def test_export_has_the_documented_shape(session, settings):
