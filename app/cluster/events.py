@@ -57,7 +57,10 @@ def _lexical_matrix(passages: list[PassageFacts]) -> np.ndarray:
     """For each pair of passages, the best overlap between one sentence of each: the idf-weighted
     share of the smaller sentence's nouns and names found in the other. idf = log(N/df) over this
     story's passages, so a word found in every passage weighs nothing. Overlap rather than
-    cosine, because a claim is often one clause inside a longer sentence."""
+    cosine, because a claim is often one clause inside a longer sentence. The smaller sentence's
+    weight counts as at least that of one term only two passages use: otherwise a sentence whose
+    only content is a name common in the story ("this was untrue, since Russia had invaded first")
+    overlapped fully with every passage naming Russia."""
     n = len(passages)
     df = Counter(t for p in passages for t in {t for s in p.sentences for t in s})
     vocab = {term: k for k, term in enumerate(sorted(df))}
@@ -77,7 +80,8 @@ def _lexical_matrix(passages: list[PassageFacts]) -> np.ndarray:
         return best
     dots = _gram(rows, cols, vals, (len(owner), max(1, len(vocab))))
     sq = np.diag(dots).copy()
-    overlap = np.clip(dots / np.minimum(sq[:, None], sq[None, :]), 0.0, 1.0)
+    floor = math.log(n / 2) ** 2 if n > 2 else 0.0
+    overlap = np.clip(dots / np.maximum(np.minimum(sq[:, None], sq[None, :]), floor), 0.0, 1.0)
     # Sentences come passage by passage: the best of each block of rows, then of each block of columns.
     owner_arr = np.array(owner)
     starts = np.flatnonzero(np.r_[True, owner_arr[1:] != owner_arr[:-1]])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.cluster.events import cluster_events, event_label, story_title
-from app.cluster.features import article_features
+from app.cluster.features import ArticleFeatures, PassageFacts, article_features
 from app.ingest.clean import clean
 from app.ingest.passages import split_passages
 from tests.conftest import seed_texts
@@ -52,7 +52,10 @@ def test_the_ceasefire_statements_of_two_outlets_are_one_event(seed_events):
 
 
 def test_the_statements_at_the_un_are_one_event_across_three_outlets(seed_events):
-    event = event_with(seed_events, "United Nations Security Council meeting", "Secretary-General has signaled")
+    # The Security Council meeting (000), the General Assembly resolution (001) and the
+    # Secretary-General's offer to mediate (002).
+    event = event_with(seed_events, "United Nations Security Council meeting", "In the resolution, Russia was not acknowledged",
+                       "Secretary-General has signaled")
     assert event is not None and len(event) == 3
 
 
@@ -61,6 +64,30 @@ def test_the_origin_of_the_war_told_as_invasion_and_as_military_operation_is_one
     # reports Trump blaming Ukraine, and a passage joins one event only: see the report.
     assert event_with(seed_events, "full-scale invasion by the Russian dictatorship",
                       "military operation announced by the Russian president")
+
+
+def story_of(*articles: list[list[str]]) -> list[ArticleFeatures]:
+    """Articles given as passages, each passage as the terms of its sentences; every passage's
+    vector is orthogonal to every other, so only shared words can make an event."""
+    count = sum(len(a) for a in articles)
+    vectors, out, k = np.eye(count, dtype=np.float32), [], 0
+    for i, passages in enumerate(articles):
+        out.append(ArticleFeatures(
+            id=i, title=None, published=None, outlet=None, passage_ids=list(range(k, k + len(passages))),
+            passage_texts=[f"Passage {k + j} of the story, long enough to be a report and not a caption." for j in range(len(passages))],
+            passage_vectors=vectors[k : k + len(passages)], passages=[PassageFacts(sentences=[terms]) for terms in passages]))
+        k += len(passages)
+    return out
+
+
+def test_a_sentence_naming_only_what_half_the_story_names_does_not_make_an_event():
+    # "This was untrue, since Russia had invaded first": Russia is all it names, and half the
+    # story's passages name Russia. Sharing a rare word as well, the same sentence would.
+    filler = [["@russia", "tank"], ["harvest"], ["storm"]], [["@russia", "envoy"], ["budget"], ["school"]]
+    alone = story_of([["@russia"], *filler[0]], [["@russia", "resolution", "vote"], *filler[1]])
+    assert cluster_events(alone) == []
+    shared = story_of([["@russia", "referendum"], *filler[0]], [["@russia", "referendum", "vote"], *filler[1]])
+    assert cluster_events(shared) == [[0, 4]]
 
 
 def test_events_span_articles_with_one_passage_each_and_never_share_a_passage(seeds):
