@@ -7,6 +7,7 @@ referent, government nouns and leader titles after a demonym mean the state, and
 Optional `embed(texts) -> np.ndarray` merges leftover referents whose mentions read alike."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -130,18 +131,23 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
         if country:
             return f"state:{country}", country, "state"
     if ent is not None and ent.label_ in {"ORG", "GPE", "LOC", "FAC"} and head.pos_ == "PROPN":
-        country = aliases.get(text)
+        # Keyed by the entity, not the whole noun chunk: "Pharmaceutical giant Merck" is Merck's row,
+        # with the description kept as that outlet's expression.
+        name_toks = _trim(ent) or toks
+        name = _norm(" ".join(t.text for t in name_toks))
+        country = aliases.get(text) or aliases.get(name)
         if country:
             return f"state:{country}", country, "state"
         kind = "organisation" if ent.label_ == "ORG" else "other"
-        return f"{kind}:{text}", " ".join(t.text for t in toks), kind
+        return f"{kind}:{name}", " ".join(t.text for t in name_toks), kind
     return None
 
 
 def _split_coordination(chunk):
     """Noun chunks the parser glued across "and" ("U.S. President Donald Trump and Russian President
     Vladimir Putin") -> one (span, head) per conjunct; a piece's head is its last token."""
-    cuts = [t.i for t in chunk if t.dep_ == "cc" or t.text == ","]
+    # Not inside a name: "the Food and Drug Administration" is one referent.
+    cuts = [t.i for t in chunk if (t.dep_ == "cc" or t.text == ",") and t.ent_iob_ != "I"]
     if not cuts:
         return [(chunk, chunk.root)]
     doc, bounds, start = chunk.doc, [], chunk.start
@@ -209,6 +215,29 @@ def _merge_by_embedding(all_mentions: list[Mention], embed) -> list[Mention]:
     return out
 
 
+def _add_plain_mentions(key: str, label: tuple[str, str], by: dict[str, list[Mention]],
+                        groups: dict[str, list[PassageIn]]) -> None:
+    """For each outlet with no recognised mention of a referent that other outlets name, the places
+    where its text uses a name they used for it: the parser's reading can hide a name ("The Texas
+    law" is read as the law; "Trump" tagged as an organisation), and the table must not say "not
+    mentioned" of an outlet whose passage names it. Names only (a capital letter), whole words,
+    case as written; for a person the surname too."""
+    names = {m.term for ms in by.values() for m in ms} | {label[0]}
+    if label[1] == "person":
+        names.add(label[0].split()[-1])
+    names = sorted((n for n in names if len(n) > 1 and any(c.isupper() for c in n)), key=lambda n: (-len(n), n))
+    if not names:
+        return
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    for outlet, ps in groups.items():
+        if outlet in by:
+            continue
+        found = [Mention(key, label[0], label[1], m.group(), span_of(p, m.start(), m.end()))
+                 for p in ps for m in pattern.finditer(p.text)]
+        if found:
+            by[outlet] = found
+
+
 def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_outlets: int = 2) -> list[NamingRow]:
     """Table rows: one referent, each outlet's expressions for it with counts and spans."""
     groups = by_outlet(passages)
@@ -232,6 +261,7 @@ def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_out
     for key, by in rows.items():
         if len(by) < need:
             continue
+        _add_plain_mentions(key, labels[key], by, groups)
         terms = {}
         for outlet, ms in by.items():
             c = Counter(_norm(m.term) for m in ms)

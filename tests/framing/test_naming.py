@@ -57,3 +57,37 @@ def test_referents_mentioned_by_one_outlet_only_are_left_out():
     found = rows("Kelly said so.", "Moscow said so.")
     assert all(r.outlets == 2 for r in found)
     assert OUTLETS  # the seed outlets are used in test_seed_contrasts
+
+
+def test_an_outlet_whose_text_names_the_referent_is_never_shown_as_silent_on_it():
+    # The parser reads "The Texas law" as the law, and its Texas is no mention of Texas of its own.
+    law = "The Texas law bans abortions after about six weeks."
+    found = rows("Texas can continue banning most abortions, a federal appeals court ruled on Friday.",
+                 "A federal appeals court let Texas keep its ban.", law)
+    texas = row(found, "Texas")
+    assert texas.outlets == 3
+    [term] = texas.terms["outlet-2"]
+    assert (term.term, term.count) == ("Texas", 1)
+    assert law[term.spans[0].start:term.spans[0].end] == "Texas"
+
+
+def test_a_referent_named_by_one_outlet_only_is_not_spread_by_its_plain_name():
+    # "Trump" tagged as an organisation in one outlet: that row stays out, the person's row takes it.
+    found = rows("Mr. Trump said the ruling was fair.", "Former President Donald Trump praised the court.",
+                 "Trump called the decision a win.")
+    assert [r.referent for r in found] == ["Former President Donald Trump"]
+    assert terms(found[0], "outlet-2") == ["Trump"]
+
+
+def test_an_organisation_named_with_a_description_shares_the_row_of_its_bare_name():
+    found = rows("Merck asked regulators to authorise its pill.", "Pharmaceutical giant Merck announced the results on Friday.")
+    merck = row(found, "Merck")
+    assert merck.outlets == 2
+    assert terms(merck, "outlet-1") == ["Pharmaceutical giant Merck"]
+
+
+def test_a_name_with_and_inside_it_is_one_referent():
+    found = rows("The Food and Drug Administration approved the vaccine on Monday.",
+                 "Officials at the Food and Drug Administration met on Monday.")
+    assert [r.referent for r in found if r.referent in {"Food", "Drug Administration"}] == []
+    assert row(found, "Food and Drug Administration").outlets == 2
