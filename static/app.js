@@ -23,3 +23,31 @@ document.addEventListener("htmx:configRequest", (event) => {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && meta.content) event.detail.headers["X-CSRF-Token"] = meta.content;
 });
+
+// A refused HTMX request (413 for a body over the size limit, 429, a server error) swaps nothing,
+// so say why, at the top of the form or element that sent it; the next request clears it.
+function showRequestError(elt, xhr) {
+  let message = "The request did not reach the server, or its answer was lost: check the connection and try again.";
+  if (xhr) {
+    message = `The server refused the request (HTTP ${xhr.status}).`;
+    try {
+      const body = JSON.parse(xhr.responseText);
+      if (body && typeof body.detail === "string") message = body.detail;
+    } catch { /* not JSON: keep the status line */ }
+  }
+  const host = elt.closest("form") || elt;
+  let box = host.querySelector(":scope > .request-error");
+  if (!box) {
+    box = document.createElement("p");
+    box.className = "error request-error";
+    box.setAttribute("role", "alert");
+    host.prepend(box);
+  }
+  box.textContent = message;
+}
+document.addEventListener("htmx:responseError", (event) => showRequestError(event.detail.elt, event.detail.xhr));
+document.addEventListener("htmx:sendError", (event) => showRequestError(event.detail.elt, null));
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const host = event.detail.elt.closest("form") || event.detail.elt;
+  host.querySelector(":scope > .request-error")?.remove();
+});

@@ -9,13 +9,25 @@ from app.ingest.drafts import IngestError
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def _human_size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
-
-
 def check_size(size: int, limit: int) -> None:
+    """Exact byte counts (rounded megabytes read "2.0 MB, over the 2.0 MB limit"). A reader that
+    stopped at limit + 1 bytes does not know the size, so it is not stated."""
     if size > limit:
-        raise IngestError(f"is {_human_size(size)}, over the {_human_size(limit)} limit")
+        raise IngestError(f"is over the {limit:,} byte limit" if size == limit + 1
+                          else f"is {size:,} bytes, over the {limit:,} byte limit")
+
+
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | frozenset(range(0x7F, 0xA0))  # C0 (bar tab, newlines), DEL, C1
+
+
+def looks_binary_text(text: str) -> bool:
+    """Decoded text that is binary data in disguise (bytes pasted or sent as a JSON string): a NUL,
+    or over 5% control characters in its first 8,192. Real text has next to none."""
+    head = text[:8192]
+    if "\x00" in head:
+        return True
+    control = sum(1 for c in head if ord(c) in _CONTROL)
+    return bool(head) and control / len(head) > 0.05
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ingest.decode import looks_binary_text
 from app.ingest.drafts import ArticleDraft, IngestError, optional_text, parse_published
 
 FORMATS_BY_SUFFIX = {
@@ -29,6 +30,8 @@ def _metadata(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def from_text(text: str, *, source_name: str, **meta: Any) -> ArticleDraft:
+    if looks_binary_text(text):
+        raise IngestError("looks like binary data, not text")
     return ArticleDraft(source_name=source_name, source_format="text", raw=text, text=text, **_metadata(meta))
 
 

@@ -26,6 +26,10 @@ def _sentencizer():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # spaCy refuses texts over a million characters for the memory its parser and NER would need;
+    # this pipeline is a tokenizer and a punctuation rule, and an article (or one paragraph of it)
+    # may be up to max_article_bytes long.
+    nlp.max_length = 100_000_000
     return nlp
 
 

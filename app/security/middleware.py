@@ -7,6 +7,7 @@ import logging
 import re
 import time
 import uuid
+from html import escape
 
 from fastapi import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
@@ -37,6 +38,22 @@ async def _send_json(send: Send, status: int, detail: str, headers: dict[str, st
     body = json.dumps({"detail": detail}).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_refusal(scope: Scope, send: Send, status: int, detail: str, headers: dict[str, str]) -> None:
+    """JSON for the API and HTMX (app.js shows its detail), a short page for a browser's plain form
+    post, which would otherwise show the raw JSON and no way back."""
+    request_headers = Headers(scope=scope)
+    if "text/html" not in request_headers.get("accept", "") or request_headers.get("hx-request"):
+        await _send_json(send, status, detail, headers)
+        return
+    body = ("<!doctype html><html lang=en><meta charset=utf-8><title>Not accepted</title>"
+            f"<h1>Not accepted</h1><p>{escape(detail)}</p><p>Nothing was stored. Go back to shorten the "
+            "text or choose a smaller file.</p></html>").encode()
+    raw = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
 
@@ -115,7 +132,7 @@ class BodyLimitMiddleware:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _send_json(send, 413, BodyTooLarge(self.limit).detail, {"Connection": "close"})
+            await _send_refusal(scope, send, 413, BodyTooLarge(self.limit).detail, {"Connection": "close"})
             return
         received = 0
         started = False
@@ -139,7 +156,7 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if started:
                 raise
-            await _send_json(send, 413, exc.detail, {"Connection": "close"})
+            await _send_refusal(scope, send, 413, exc.detail, {"Connection": "close"})
 
 
 class RateLimitMiddleware:

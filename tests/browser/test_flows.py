@@ -62,6 +62,21 @@ def test_upload_through_the_form_without_a_reload(server, page, uploaded):
     shot(page, "article")
 
 
+def test_an_upload_the_server_refuses_before_reading_it_says_why_in_the_form(server, page):
+    # Over the request limit (the article limit + 1 MiB) the server answers 413 without reading the
+    # body, and HTMX swaps nothing for an error status: app.js shows the reason instead.
+    page.goto(server + "/upload")
+    page.fill("#text", "word " * 700_000)
+    page.click("form.upload button[type=submit]")
+    alert = page.locator("form.upload > .request-error")
+    expect(alert).to_contain_text("over the 3,048,576 byte limit", timeout=30_000)
+    assert alert.get_attribute("role") == "alert"
+    page.fill("#text", "")
+    page.click("form.upload button[type=submit]")
+    expect(page.locator("#text-error")).to_contain_text("paste the article text")
+    expect(page.locator("form.upload > .request-error")).to_have_count(0)
+
+
 def test_the_uploaded_article_appears_in_its_story(server, page, uploaded):
     if "id" not in uploaded:
         pytest.skip("the upload test did not run")

@@ -1,6 +1,6 @@
 import pytest
 
-from app.ingest.decode import check_size, decode_text
+from app.ingest.decode import check_size, decode_text, looks_binary_text
 from app.ingest.drafts import IngestError, parse_published
 
 
@@ -28,10 +28,22 @@ def test_binary_is_refused():
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 
 
-def test_size_limit():
-    with pytest.raises(IngestError, match="over the 1,000 bytes limit"):
-        check_size(1001, 1000)
+def test_size_limit_in_exact_bytes():
+    with pytest.raises(IngestError, match="^is 2,500,000 bytes, over the 2,000,000 byte limit$"):
+        check_size(2_500_000, 2_000_000)
     check_size(1000, 1000)
+
+
+def test_a_reader_that_stopped_one_byte_past_the_limit_does_not_state_a_size():
+    with pytest.raises(IngestError, match="^is over the 1,000 byte limit$"):
+        check_size(1001, 1000)
+
+
+def test_text_that_is_binary_data_in_disguise_is_told_apart_from_real_text():
+    assert looks_binary_text("".join(chr(c) for c in range(256)) * 10)
+    assert looks_binary_text("A title\x00")
+    assert not looks_binary_text("Café, naïve résumé: “quotes” — and\ttabs\r\nand lines\f")
+    assert not looks_binary_text("")
 
 
 @pytest.mark.parametrize(

@@ -38,3 +38,11 @@ def test_abbreviations_do_not_end_sentences():
 def test_paragraph_spans_cover_each_paragraph():
     text = "one\n\ntwo lines\nof a block\n\nthree"
     assert [text[s.start : s.end] for s in paragraph_spans(text)] == ["one", "two lines\nof a block", "three"]
+
+
+def test_a_paragraph_over_a_million_characters_is_split_like_any_other():
+    text = "The harbour reopened on Tuesday after the storm. " * 21_000
+    assert len(text) > 1_000_000
+    spans = split_passages(text.strip())
+    assert len(spans) > 2000 and max(len(s) for s in spans) < 500
+    assert all(text[s.end - 1] == "." for s in spans)

@@ -82,5 +82,5 @@ def test_oversized_and_binary_files_are_refused_before_parsing(tmp_path):
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x00\x01\x02binary")
     items = {i.source_name.rsplit("/", 1)[1]: i for i in read_paths([big, binary], max_bytes=1000)}
-    assert items["big.txt"].reason == "is 2,000 bytes, over the 1,000 bytes limit"
+    assert items["big.txt"].reason == "is 2,000 bytes, over the 1,000 byte limit"
     assert items["image.txt"].reason == "is a binary file, not text"

@@ -109,7 +109,10 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, settings, mo
         streamed = small.post("/api/articles", content=chunks(), headers={"Content-Type": "application/json"})
         assert streamed.status_code == 413
         form = small.post("/upload", files={"file": ("a.txt", b"word " * 2000)}, headers=HX)
-        assert form.status_code == 413
+        assert form.status_code == 413 and "4,000 byte limit" in form.json()["detail"]  # app.js shows it
+        plain = small.post("/upload", data={"text": "word " * 2000}, headers={"Accept": "text/html"})
+        assert plain.status_code == 413 and plain.headers["content-type"].startswith("text/html")
+        assert "over the 4,000 byte limit" in plain.text and "Nothing was stored" in plain.text
     assert row_counts(session) == before
 
 

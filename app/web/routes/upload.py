@@ -29,7 +29,13 @@ def show_upload(request: Request, session: SessionDep, job: int | None = None):
     return render(request, "upload/index.html", {"ctx": ctx}, block="upload_panel")
 
 
-@router.post("/upload", name="upload_article", dependencies=[Depends(require_writer)])
+# The request body limit (BodyLimitMiddleware, settings.request_limit) bounds every form field; the
+# form parser's own default of 1 MiB a field would refuse pasted text under max_article_bytes with
+# a bare 400, and text over it must reach submit_article to be told its size at its field.
+FORM_LIMITS = {"max_part_size": 1 << 30}
+
+
+@router.post("/upload", name="upload_article", dependencies=[Depends(require_writer)], form_limits=FORM_LIMITS)
 def upload_article(
     request: Request, session: SessionDep, outlet: str = Form(""), title: str = Form(""), url: str = Form(""),
     published: str = Form(""), byline: str = Form(""), text: str = Form(""), text_format: str = Form("text"),
