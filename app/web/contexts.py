@@ -85,6 +85,10 @@ class HomeContext:
                    if value and parsed is None]
         stories, total = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
                                       page=page)
+        if not stories and page > (last := Pager(page, total, PAGE_SIZE).pages) and total:  # past the end: the last page
+            page = last
+            stories, total = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
+                                          page=page)
         latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES, count=False)
         params = {"outlet": outlet_id, "from": start and start.isoformat(), "to": end and end.isoformat()}
         return cls(stories=stories, pager=Pager(page, total, PAGE_SIZE, params), outlets=list_outlets(session=session),
@@ -99,6 +103,9 @@ class ArticleListContext:
     @classmethod
     def build(cls, *, session: Session, page: int = 1) -> ArticleListContext:
         articles, total = list_articles(session=session, page=page)
+        if not articles and page > (last := Pager(page, total, 50).pages) and total:  # past the end: the last page
+            page = last
+            articles, total = list_articles(session=session, page=page)
         return cls(articles=articles, pager=Pager(page, total, 50))
 
 
@@ -122,6 +129,9 @@ class OutletContext:
         detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
         if detail is None:
             return None
+        if not detail.articles and page > (last := Pager(page, detail.total_articles, 50).pages) and detail.total_articles:
+            page = last  # past the end: the last page
+            detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
         return cls(detail=detail, pager=Pager(page, detail.total_articles, 50))
 
 

@@ -41,6 +41,22 @@ def test_home_paginates_and_the_htmx_variant_is_the_story_list_only(client, sess
     assert partial.headers["vary"] == "HX-Request"
 
 
+def test_an_old_link_past_the_last_page_shows_the_last_page_not_an_empty_list(client, session):
+    for i in range(21):
+        make_story(session, title=f"Story {i}", outlets=1, events=0)
+    home = soup(client.get("/?page=999"))
+    assert len(home.select("li.story")) == 1 and "page 2 of 2" in home.select_one(".pagination").get_text()
+    assert "No stories yet" not in home.get_text()
+    articles = soup(client.get("/articles?page=999"))
+    assert len(articles.select("li.article")) == 21 and "No articles yet" not in articles.get_text()
+
+
+def test_one_story_matching_the_filters_is_said_in_the_singular(client, session):
+    story = make_story(session, title="Only story", outlets=1, events=0)
+    page = soup(client.get(f"/?outlet={story.articles[0].outlet_id}"))
+    assert page.select_one(".count").get_text(" ", strip=True) == "1 story matches the filters"
+
+
 def test_articles_without_a_story_say_so(client, session):
     make_article(session, paragraphs=["A lone paragraph about something."], title=None)
     session.commit()
