@@ -109,11 +109,17 @@ def _domain(url: str | None) -> str | None:
 
 
 def get_or_create_outlet(session: Session, name: str | None, url: str | None) -> Outlet | None:
-    """The outlet by name; without a name, the URL's host names it. Unknown stays None."""
+    """The outlet by name, whatever its case ("new york times" is the stored "New York Times": the
+    first spelling stored stays the shown one); without a name, the URL's host names it. Unknown
+    stays None."""
     domain = _domain(url)
     name = name or domain
     if not name:
         return None
+    known = session.scalars(select(Outlet).where(func.lower(Outlet.name) == name.lower()).order_by(Outlet.id)
+                            .limit(1)).first()
+    if known is not None:
+        return known
     session.execute(insert(Outlet).values(name=name, domain=domain).on_conflict_do_nothing(index_elements=["name"]))
     return session.scalars(select(Outlet).where(Outlet.name == name)).one()
 

@@ -140,6 +140,16 @@ def test_outlet_comes_from_the_url_host_when_not_named(session, embedder, settin
     assert (article.outlet.name, article.outlet.domain) == ("example.org", "example.org")
 
 
+def test_an_outlet_named_in_another_case_is_the_same_outlet(session, embedder, settings):
+    first = ingest_one(session=session, embedder=embedder, settings=settings,
+                       draft=from_text(BODY, source_name="a", outlet="New York Times"))
+    second = ingest_one(session=session, embedder=embedder, settings=settings,
+                        draft=from_text(BODY.replace("Monday", "Tuesday"), source_name="b", outlet="  new york   TIMES "))
+    assert first.article_id != second.article_id
+    outlets = {session.get(Article, r.article_id).outlet_id for r in (first, second)}
+    assert len(outlets) == 1 and session.get(Outlet, outlets.pop()).name == "New York Times"
+
+
 def test_a_chunk_annotation_is_stored_with_each_article(session, embedder, settings):
     """annotate runs once per chunk, before the articles' transactions; what it returns for an
     article is stored as that article's features."""
