@@ -45,3 +45,21 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             _, start = stack.pop()
             found.append(QuoteSpan(start, i + 1, len(stack)))
     return sorted(found, key=lambda q: (q.start, q.depth))
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each outermost quotation, marks included."""
+    return [(q.start, q.end) for q in find_quotes(text) if q.depth == 0]
+
+
+def inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in ranges)
+
+
+def without_quotes(text: str) -> str:
+    """The text with every direct quotation blanked (same length, so offsets still hold): what the
+    outlet says in its own words."""
+    chars = list(text)
+    for s, e in quoted_ranges(text):
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)

@@ -4,7 +4,8 @@ strongest sentences. Subjectivity = share of content words that evaluate rather 
 adjectives/adverbs carrying a VADER valence (Hatzivassiloglou & Wiebe 2000: gradable adjectives
 are the strongest single cue of subjective sentences), VADER intensifiers ("deeply", "hugely"),
 and entries of our loaded-term lexicon. Nouns and verbs with valence ("war", "killed") are left
-out: in news they name what happened more than they judge it."""
+out: in news they name what happened more than they judge it. Words inside direct quotations are
+left out of both: they are the speakers' judgements, not the outlet's."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from statistics import mean
 from app.framing.common import JsonMixin, Span, by_outlet, span_of
 from app.framing.inputs import PassageIn
 from app.framing.lexicon import find_loaded
+from app.framing.quotes import inside, quoted_ranges, without_quotes
 
 TOP_SENTENCES = 2
 EXPLAIN_PASSAGE = ("compound: VADER sentiment, -1 (most negative) to +1; subjectivity: share of content words "
@@ -61,10 +63,12 @@ class OutletTone(JsonMixin):
 
 
 def evaluative_tokens(passage: PassageIn, doc) -> tuple[list, int]:
-    """(evaluative tokens, number of content words) in a parsed passage."""
+    """(evaluative tokens, number of content words) in a parsed passage, outside direct quotes:
+    a quoted "devastating" is the speaker's judgement, not the outlet's."""
     lex, boost = analyzer().lexicon, boosters()
     hits = [(h.span.start, h.span.end) for h in find_loaded(passage)]
-    content = [t for t in doc if t.is_alpha and not t.is_stop]
+    quoted = quoted_ranges(passage.text)
+    content = [t for t in doc if t.is_alpha and not t.is_stop and not inside(quoted, t.idx, t.idx + len(t))]
     picked = []
     for t in content:
         low, lemma = t.lower_, t.lemma_.lower()
@@ -82,11 +86,12 @@ def analyse_tone(passages: list[PassageIn], docs: dict) -> list[OutletTone]:
         for p in ps:
             doc = docs[p.id]
             picked, n = evaluative_tokens(p, doc)
-            tones.append(PassageTone(p.id, analyzer().polarity_scores(p.text)["compound"],
+            own = without_quotes(p.text)  # the outlet's own words: quotes are the speakers'
+            tones.append(PassageTone(p.id, analyzer().polarity_scores(own)["compound"],
                                      len(picked) / n if n else 0.0,
                                      [span_of(p, t.idx, t.idx + len(t)) for t in picked]))
             for sent in doc.sents:
-                score = analyzer().polarity_scores(sent.text)["compound"]
+                score = analyzer().polarity_scores(own[sent.start_char:sent.end_char])["compound"]
                 sentences.append(SentenceTone(span_of(p, sent.start_char, sent.end_char), score))
         strongest = sorted(sentences, key=lambda s: -abs(s.compound))[:TOP_SENTENCES]
         result.append(OutletTone(outlet, mean(t.compound for t in tones), mean(t.subjectivity for t in tones),

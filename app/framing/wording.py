@@ -14,6 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from app.framing.common import JsonMixin, Span, by_outlet, span_of, words
 from app.framing.inputs import PassageIn
 from app.framing.lexicon import LexiconHit, find_loaded
+from app.framing.quotes import inside, quoted_ranges
 
 STOP = frozenset(STOP_WORDS) | {"'s", "s", "t", "said", "says", "mr", "ms", "mrs"}
 MIN_Z = 0.3  # show terms at least this lopsided; single uses rarely pass 1.96 in a few passages
@@ -40,7 +41,9 @@ class OutletWording(JsonMixin):
     distinctive: list[DistinctiveTerm]
     loaded: list[LexiconHit]
     loaded_count: int
-    explain: str = "distinctive: top terms by log-odds z; loaded: hits of the shipped loaded-term lexicon"
+    quoted_loaded: list[LexiconHit] = field(default_factory=list)  # inside direct quotes: the speakers' words
+    explain: str = ("distinctive: top terms by log-odds z; loaded: hits of the shipped loaded-term lexicon in the "
+                    "outlet's own words; quoted_loaded: hits inside direct quotations, the speakers' words")
 
 
 def terms(passage: PassageIn) -> list[tuple[str, int, int]]:
@@ -95,6 +98,10 @@ def analyse_wording(passages: list[PassageIn], *, background: list[PassageIn] | 
                                               z[w] >= SIGNIFICANT_Z, spans))
                 if len(chosen) >= top_k:
                     break
-        hits = [h for p in ps for h in find_loaded(p)]
-        result.append(OutletWording(outlet, chosen, hits, len(hits)))
+        own, quoted = [], []
+        for p in ps:
+            ranges = quoted_ranges(p.text)
+            for h in find_loaded(p):
+                (quoted if inside(ranges, h.span.start, h.span.end) else own).append(h)
+        result.append(OutletWording(outlet, chosen, own, len(own), quoted))
     return result

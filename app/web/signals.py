@@ -50,6 +50,7 @@ class OutletWording:
     outlet: OutletLink
     terms: list[TermView]
     loaded: list[LoadedView]
+    quoted: list[LoadedView]  # loaded terms inside direct quotes: the speakers' words
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,9 @@ def wording_rows(framing: dict, link: Callable[[str], OutletLink]) -> list[Outle
             )
             for d in w["distinctive"][:TERMS_PER_OUTLET]
         ]
-        loaded = [LoadedView(h["span"]["text"], h["category"], h["span"]["passage_id"]) for h in w["loaded"]]
-        out.append(OutletWording(link(w["outlet"]), terms, loaded))
+        loaded, quoted = ([LoadedView(h["span"]["text"], h["category"], h["span"]["passage_id"]) for h in w.get(key, [])]
+                          for key in ("loaded", "quoted_loaded"))  # an older snapshot has no quoted_loaded
+        out.append(OutletWording(link(w["outlet"]), terms, loaded, quoted))
     return out
 
 

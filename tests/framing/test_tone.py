@@ -22,3 +22,12 @@ def test_subjectivity_counts_evaluative_words_and_shows_them():
     assert loaded.subjectivity > plain.subjectivity
     assert {s.text for s in loaded.passages[0].evaluative} >= {"unprovoked", "dictatorship"}
     assert loaded.explain and loaded.passages[0].explain
+
+
+def test_words_inside_direct_quotes_are_the_speakers_not_the_outlets():
+    quoting = tone("“It is a devastating, horrific and disgraceful ruling,” the clinic director said. "
+                   "The court ruled on Friday.")
+    assert abs(quoting.compound) < 0.05 and quoting.subjectivity == 0.0
+    assert all(abs(s.compound) < 0.05 for s in quoting.strongest)
+    own = tone("It is a devastating, horrific and disgraceful ruling, the editors wrote. The court ruled on Friday.")
+    assert own.compound < -0.5 and own.subjectivity > 0

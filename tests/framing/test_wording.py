@@ -41,3 +41,11 @@ def test_loaded_lexicon_hits_carry_category_and_span():
 
 def test_loaded_lexicon_does_not_fire_inside_other_words():
     assert find_loaded(passage("The regimental band played a claimant's tune; no dictation.")) == []
+
+
+def test_a_loaded_term_inside_a_direct_quote_is_listed_as_the_speakers_not_the_outlets():
+    quoting = passage("“This so-called reform is a disaster,” the senator said of the regime’s plan.", outlet="a")
+    other = passage("The senator criticised the plan on Tuesday.", id=2, outlet="b")
+    [mine, _] = analyse_wording([quoting, other])
+    assert [h.span.text for h in mine.loaded] == ["regime"] and mine.loaded_count == 1
+    assert [h.span.text for h in mine.quoted_loaded] == ["so-called"]
