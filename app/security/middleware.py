@@ -21,9 +21,8 @@ log = logging.getLogger("parallax.request")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-# /docs and /redoc are FastAPI's own pages: they load Swagger UI / ReDoc from a CDN with an inline script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+# /docs: Swagger UI (vendored, scripts from this site only) sets style attributes as it renders.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -86,7 +85,7 @@ class RequestContextMiddleware:
                 status = message["status"]
                 out = MutableHeaders(scope=message)
                 out["X-Request-ID"] = rid
-                out["Content-Security-Policy"] = DOCS_CSP if path in ("/docs", "/redoc") else CSP
+                out["Content-Security-Policy"] = DOCS_CSP if path == "/docs" else CSP
                 for name, value in SECURITY_HEADERS.items():
                     out[name] = value
                 if new_csrf:

@@ -77,6 +77,15 @@ def test_an_upload_the_server_refuses_before_reading_it_says_why_in_the_form(ser
     expect(page.locator("form.upload > .request-error")).to_have_count(0)
 
 
+def test_the_api_reference_renders_from_the_site_alone(server, page):
+    errors, outside = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page.goto(server + "/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/api/stories").first).to_be_visible(timeout=30_000)
+    assert outside == [] and errors == []
+
+
 def test_the_uploaded_article_appears_in_its_story(server, page, uploaded):
     if "id" not in uploaded:
         pytest.skip("the upload test did not run")

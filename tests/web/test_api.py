@@ -3,6 +3,7 @@ import pytest
 
 from tests.conftest import row_counts
 from tests.factories import make_story, run_jobs
+from tests.web.html import soup
 from tests.web.test_upload import BODY
 
 
@@ -93,5 +94,15 @@ def test_openapi_documents_the_api_and_not_the_pages(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/stories", "/api/stories/{story_id}", "/api/events/{event_id}", "/api/articles",
             "/api/snapshots", "/api/snapshots/{snapshot_id}", "/api/outlets"} <= set(paths)
-    assert "/upload" not in paths and "/" not in paths
-    assert client.get("/docs").status_code == 200
+    assert "/upload" not in paths and "/" not in paths and "/docs" not in paths
+
+
+def test_the_api_reference_page_loads_nothing_from_outside_the_site(client):
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    sources = [tag.get("src") or tag.get("href") for tag in soup(docs).select("script[src], link[href]")]
+    assert sources and all(s.startswith("/static/") for s in sources)
+    assert all(client.get(s).status_code == 200 for s in sources)
+    csp = docs.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "http" not in csp
+    assert client.get("/redoc").status_code == 404
