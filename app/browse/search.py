@@ -39,6 +39,12 @@ def _hit(passage: Passage, segments: list[tuple[str, bool]], score: float) -> Se
                      score=round(float(score), 4))
 
 
+def only_common_words(*, session: Session, q: str) -> bool:
+    """Whether full-text search ignores every word of the query ("the", "a": English stop words),
+    so that it can match nothing whatever is stored."""
+    return session.scalar(select(func.numnode(func.websearch_to_tsquery("english", q)))) == 0
+
+
 def search_text(*, session: Session, q: str, limit: int = LIMIT, offset: int = 0) -> tuple[list[SearchHit], int]:
     """Passages matching a web-style query ("quoted phrase", -not, or), best first, a page at a
     time, and how many match in all."""

@@ -92,6 +92,21 @@ def test_full_text_search_counts_every_match_and_pages_through_them(client, sess
     assert "page 2 of 2" in beyond.select_one(".pagination").get_text() and len(beyond.select("li.hit")) == 5
 
 
+def test_a_query_search_cannot_use_whole_says_so(client, session):
+    make_article(session, paragraphs=["The abortion court ruling was appealed on Friday."])
+    session.commit()
+    query = "abortion court ruling " * 25
+    long = soup(client.get("/search", params={"q": query}))
+    assert "was cut to its first" in long.get_text() and long.select("li.hit")
+    kept = long.select_one("#q")["value"]
+    assert len(kept) <= 500 and query.startswith(kept) and query[len(kept)] == " "  # cut at a word
+    common = soup(client.get("/search?q=the+a"))
+    assert "full-text search ignores" in common.get_text()
+    assert "full-text search ignores" not in client.get("/search?q=zebra").text
+    nul = client.get("/search?q=abortion%00ruling")
+    assert nul.status_code == 200 and soup(nul).select("li.hit")
+
+
 def test_similar_search_finds_passages_by_meaning(client, session, embedder):
     make_article(session, paragraphs=["Lawmakers voted to raise the minimum wage next year.",
                                       "The football team won the championship final."], embedder=embedder)
