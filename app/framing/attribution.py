@@ -88,7 +88,8 @@ def _subject(verb):
             return next((g for g in c.children if g.dep_ == "pobj"), None), passive
     cur = verb
     for _ in range(4):
-        subj = next((c for c in cur.children if c.dep_ == "nsubj"), None)
+        # Up from an xcomp, the passive subject of a raising verb speaks: "the U.S. is set to announce".
+        subj = next((c for c in cur.children if c.dep_ == "nsubj" or cur is not verb and c.dep_ == "nsubjpass"), None)
         if subj is not None and subj.lower_ in ("who", "which", "that") and cur.dep_ == "relcl":
             return cur.head, False
         if subj is not None:
@@ -133,6 +134,18 @@ def _content(verb, passage, offset_end):
     return span_of(passage, start, min(end, offset_end))
 
 
+def _introduces(verb, outer) -> bool:
+    """Whether a verb with other, non-reporting uses ("show", "add", "write") reports here: it takes
+    a that-clause or speech ("data show that...", "he added, ..."), or a quote opens right after it
+    ("added: “...") or closes just before its clause ("“...,” she added"). A purpose clause ("must
+    show a pass to enter") or a quote that is its object ("show a so-called “Green Pass”") is not one."""
+    if any(c.dep_ in ("ccomp", "parataxis") for c in verb.children) or verb.dep_ == "parataxis":
+        return True
+    end = verb.idx + len(verb)
+    clause_start = min(t.idx for t in verb.subtree)
+    return any(0 <= q.start - end <= 3 or 0 <= clause_start - q.end <= 3 for q in outer)
+
+
 def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
     """Raw attribution records for one passage (speaker resolution happens per outlet)."""
     table, out = verb_table(), []
@@ -165,7 +178,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         has_clause = any(c.dep_ in CLAUSE_DEPS for c in tok.children)
         if key in ("attempt", "purport") and not any(c.dep_ == "xcomp" for c in tok.children):
             continue
-        if entry is not None and entry.needs_clause and not (has_clause or quote_here):
+        if entry is not None and entry.needs_clause and not _introduces(tok, outer):
             continue
         if entry is not None and not (has_clause or quote_here or any(
                 c.dep_ in ("dobj", "prep", "agent", "advcl") for c in tok.children)

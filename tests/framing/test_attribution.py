@@ -102,3 +102,16 @@ def test_outlet_summary_counts_verbs_by_stance():
     assert summary.verbs["claim"] == 2
     assert summary.stance_counts["distancing"] >= 3
     assert summary.explain
+
+
+def test_a_verb_with_other_uses_is_no_report_when_it_introduces_neither_a_clause_nor_speech():  # reported in review
+    found = attributions("Employees must show a so-called “Green Pass” to enter offices, the government said.")
+    assert [(a.speaker, a.verb) for a in found] == [("government", "said")]
+    assert [a.verb for a in attributions("The minister added a new clause to the bill.")] == []
+    assert [a.verb for a in attributions("Data show that claims fell last week.")] == ["show"]
+    assert [a.verb for a in attributions("He added: “We will act.”")] == ["added"]
+
+
+def test_the_subject_of_set_to_or_expected_to_is_the_speaker():  # constructed, reported in review
+    [found] = attributions("The U.S. is set to announce that all international visitors must be vaccinated.")
+    assert (found.speaker, found.verb, found.source) == ("U.S.", "announce", "named")
