@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 class IngestError(ValueError):
@@ -33,10 +33,27 @@ class Rejection:
         return f"{self.source_name}: {self.reason}"
 
 
+FUTURE_DAYS = 1  # a publication date may run this far ahead of the server's date (time zones)
+
+
+class FutureDate(IngestError):
+    """A publication date after tomorrow."""
+
+
 def parse_published(value: object) -> date | None:
-    """ISO date or datetime (a string, date or datetime) -> date; empty -> None."""
+    """ISO date or datetime (a string, date or datetime) -> date; empty -> None. A date after
+    tomorrow is refused: news is not published in the future, and a stray 2099 would sort first."""
     if value is None or value == "":
         return None
+    found = _as_date(value)
+    if found is None:
+        raise IngestError(f"published {value!r} is not an ISO date (YYYY-MM-DD)")
+    if found > date.today() + timedelta(days=FUTURE_DAYS):
+        raise FutureDate(f"published {found.isoformat()} is in the future")
+    return found
+
+
+def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -51,7 +68,7 @@ def parse_published(value: object) -> date | None:
             return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
         except ValueError:
             pass
-    raise IngestError(f"published {value!r} is not an ISO date (YYYY-MM-DD)")
+    return None
 
 
 def optional_text(value: object, field: str, max_len: int = 2000) -> str | None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.ingest.drafts import ArticleDraft, IngestError, optional_text, parse_published
+from app.ingest.drafts import ArticleDraft, FutureDate, IngestError, optional_text, parse_published
 from app.ingest.extract import from_text
 from app.ingest.fetch import FetchError, check_url
 from app.ingest.readers import draft_from_bytes
@@ -63,6 +63,8 @@ def _metadata(sub: Submission, errors: dict[str, str]) -> dict:
             errors["url"] = "URL must start with http:// or https:// and name a host"
     try:
         meta["published"] = parse_published(sub.published.strip())
+    except FutureDate as exc:
+        errors["published"] = str(exc)
     except IngestError:
         errors["published"] = "published must be a date like 2025-01-31"
     return meta

@@ -58,3 +58,12 @@ def test_published_dates(value, expected):
 def test_published_garbage_is_refused():
     with pytest.raises(IngestError, match="not an ISO date"):
         parse_published("last Tuesday")
+
+
+def test_a_publication_date_after_tomorrow_is_refused():
+    from datetime import date, timedelta
+
+    tomorrow = date.today() + timedelta(days=1)
+    assert parse_published(tomorrow.isoformat()) == tomorrow  # a time zone ahead
+    with pytest.raises(IngestError, match="^published 2099-01-01 is in the future$"):
+        parse_published("2099-01-01T08:00:00Z")

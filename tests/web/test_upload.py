@@ -82,6 +82,7 @@ def test_a_file_can_be_uploaded(client, session):
     ({"text": "   \n  "}, None, "text", "only whitespace"),
     ({"text": "Too short to be an article."}, None, "text", "at least 200 needed"),
     ({"text": BODY, "published": "last friday"}, None, "published", "date like 2025-01-31"),
+    ({"text": BODY, "published": "2099-01-01"}, None, "published", "published 2099-01-01 is in the future"),
     ({"text": BODY, "url": "javascript:alert(1)"}, None, "url", "http:// or https://"),
     ({"text": BODY, "title": "x" * 600}, None, "title", "over the 500 limit"),
     ({}, {"file": ("a.pdf", b"%PDF-1.4")}, "file", "choose a .txt, .md or .html file"),
