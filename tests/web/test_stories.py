@@ -50,6 +50,20 @@ def test_wrong_or_missing_slugs_redirect_permanently_to_the_canonical_url(client
     assert client.get("/stories/999999").status_code == 404
 
 
+def test_a_link_that_needs_a_redirect_is_answered_without_building_the_page(client, session, monkeypatch):
+    # A big story's comparison and framing take seconds; a bare /stories/ID only needs its title.
+    from app.web.routes import events, stories
+
+    def never(**_):
+        raise AssertionError("the page was built for a redirect")
+
+    story = make_story(session, title="Bridge closes", outlets=2, events=1)
+    monkeypatch.setattr(stories, "get_story_overview", never)
+    monkeypatch.setattr(events, "get_event_comparison", never)
+    assert client.get(f"/stories/{story.id}", follow_redirects=False).status_code == 301
+    assert client.get(f"/events/{story.events[0].id}-old", follow_redirects=False).status_code == 301
+
+
 def test_ids_gone_in_a_recluster_redirect_to_their_successor(client, session):
     story = make_story(session, title="Bridge closes", outlets=1, events=1)
     session.add_all([ClusterRedirect(kind="story", old_id=900001, new_id=900002),

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Request
 from app.browse.comparisons import get_event_comparison
 from app.web.contexts import EventContext
 from app.web.deps import SessionDep
-from app.web.permalinks import canonical, ref_id, to_successor
+from app.web.permalinks import canonical, redirect_first, ref_id, to_successor
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -12,8 +12,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/events/{ref}", name="show_event")
 def show_event(request: Request, session: SessionDep, ref: str):
     event_id = ref_id(ref, "event")
+    if moved := redirect_first(request, session, "event", event_id):
+        return moved
     comparison = get_event_comparison(session=session, event_id=event_id, framing=True)
-    if comparison is None:
+    if comparison is None:  # gone since the lookup above (a recluster committed in between)
         return to_successor(request, session, "event", event_id, "/events")
     return canonical(request, comparison.event.path) or render(
         request, "events/detail.html", {"ctx": EventContext(comparison=comparison)})

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Request
 from app.browse.comparisons import get_story_overview
 from app.web.contexts import StoryContext
 from app.web.deps import SessionDep
-from app.web.permalinks import canonical, ref_id, to_successor
+from app.web.permalinks import canonical, redirect_first, ref_id, to_successor
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -12,8 +12,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/stories/{ref}", name="show_story")
 def show_story(request: Request, session: SessionDep, ref: str):
     story_id = ref_id(ref, "story")
+    if moved := redirect_first(request, session, "story", story_id):
+        return moved
     overview = get_story_overview(session=session, story_id=story_id, framing=True)
-    if overview is None:
+    if overview is None:  # gone since the lookup above (a recluster committed in between)
         return to_successor(request, session, "story", story_id, "/stories")
     return canonical(request, overview.story.path) or render(
         request, "stories/detail.html", {"ctx": StoryContext(overview=overview)})
