@@ -155,6 +155,17 @@ def test_search_by_words_then_by_meaning(server, page):
     page.locator("ol.hits[start='21']").wait_for()
     assert shown() and not shown() & first_page
     shot(page, "search")
+    # Back, twice: each earlier search comes back whole, its form filled as its URL says (pages are
+    # reloaded from the server, not restored from a snapshot that kept the form as first served).
+    page.go_back()
+    page.wait_for_url(re.compile(r"mode=similar(?!.*page=2)"))
+    assert page.locator("#q").input_value() == "peace negotiations between the warring countries"
+    assert page.locator("input[name=mode][value=similar]").is_checked() and shown() == first_page
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search\?q=ceasefire(&mode=text)?$"))
+    assert page.locator("#q").input_value() == "ceasefire"
+    assert page.locator("input[name=mode][value=text]").is_checked()
+    assert page.locator("li.hit mark").first.inner_text().lower().startswith("ceasefire")
 
 
 def test_event_page_fits_a_phone_screen(server, browser):
