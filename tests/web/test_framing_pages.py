@@ -110,6 +110,14 @@ def test_story_page_contrasts_verbs_naming_and_loaded_terms(client, seeds):
     assert len(page.select("table.grid tbody tr")) == len(story.events)  # the coverage grid, unchanged
 
 
+def test_a_story_from_one_outlet_says_it_has_nothing_to_compare_yet(client, session):
+    first = next(iter(read_seeds(SEEDS, max_bytes=2_000_000)))
+    list(ingest_items(session=session, items=[first]))
+    page = soup(client.get(f"/stories/{session.query(Story).one().id}"))
+    assert "Only one outlet has reported this story so far" in page.select_one(".framing").get_text(" ", strip=True)
+    assert page.select_one(".panel[id$='-independence']") is None
+
+
 def test_api_returns_the_framing_and_documents_it(client, seeds):
     event = client.get(f"/api/events/{seeds['claimed_event']}").json()
     framing = event["framing"]
