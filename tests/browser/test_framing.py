@@ -62,7 +62,13 @@ def test_event_framing_fits_a_phone_screen(server, browser, claimed_event):
         phone.goto(server + claimed_event["path"])
         assert phone.locator(".framing .panel").count() == 6
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-        phone.locator("blockquote mark.hl").first.focus()  # the explanation appears in the text flow
+        passage = phone.locator("blockquote:has(mark.hl)").first
+        mark = passage.locator("mark.hl").first
+        before = passage.bounding_box()
+        mark.focus()  # the explanation floats below the mark's line: nothing reflows, nothing overflows
+        assert phone.locator(f"[id='{mark.get_attribute('aria-describedby')}']").is_visible()
+        after = passage.bounding_box()  # focus may scroll the page: compare the size
+        assert (after["width"], after["height"]) == (before["width"], before["height"])
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
         shot(phone, "event-framing-375px")
     finally:
