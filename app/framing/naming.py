@@ -185,6 +185,12 @@ def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -
         key, label, kind = resolved
         if kind == "act" and any(t.tag_ == "POS" for t in toks):  # "Russia's invasion": the act is "invasion"
             toks = toks[max(i for i, t in enumerate(toks) if t.tag_ == "POS") + 1:]
+        if kind in ("organisation", "other") and ent is not None:
+            # A name the parser cut into chunks ("The U.S. Court" / "Appeals" / ...): one mention, the whole
+            # name with the chunk's own words ("5th U.S. Circuit Court of Appeals").
+            whole = _trim(ent) or toks
+            toks = list(doc[min(toks[0].i, whole[0].i):max(toks[-1].i, whole[-1].i) + 1])
+            covered.update(t.i for t in ent)
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         found.append(Mention(key, label, kind, passage.text[start:end], span_of(passage, start, end)))
         covered.update(t.i for t in toks)

@@ -91,3 +91,11 @@ def test_a_name_with_and_inside_it_is_one_referent():
                  "Officials at the Food and Drug Administration met on Monday.")
     assert [r.referent for r in found if r.referent in {"Food", "Drug Administration"}] == []
     assert row(found, "Food and Drug Administration").outlets == 2
+
+
+def test_a_name_the_parser_cuts_into_chunks_is_one_mention_of_the_whole_name():
+    found = rows("The 5th U.S. Circuit Court of Appeals ruled on Friday.", "The U.S. Circuit Court of Appeals let the law stand.")
+    court = row(found, "U.S. Circuit Court of Appeals")
+    assert [(t.term, t.count) for t in court.terms["outlet-0"]] == [("5th U.S. Circuit Court of Appeals", 1)]
+    assert [(t.term, t.count) for t in court.terms["outlet-1"]] == [("U.S. Circuit Court of Appeals", 1)]
+    assert "Appeals" not in [r.referent for r in found]
