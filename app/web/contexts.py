@@ -54,6 +54,11 @@ class Pager:
     def url(self, page: int) -> str:
         return "?" + urlencode({**{k: v for k, v in self.params.items() if v not in (None, "")}, "page": page})
 
+    def past_the_end(self, shown: int) -> bool:
+        """Whether this page showed nothing because it lies past the last one (an old link): then
+        the page to show is the last."""
+        return not shown and self.total > 0 and self.page > self.pages
+
 
 def parse_date(value: str | None) -> date | None:
     try:
@@ -84,15 +89,16 @@ class HomeContext:
         ignored = [f"{name} {value!r}" for name, value, parsed in
                    (("outlet", outlet, outlet_id), ("from", date_from, start), ("to", date_to, end))
                    if value and parsed is None]
+        params = {"outlet": outlet_id, "from": start and start.isoformat(), "to": end and end.isoformat()}
         stories, total = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
                                       page=page)
-        if not stories and page > (last := Pager(page, total, PAGE_SIZE).pages) and total:  # past the end: the last page
-            page = last
-            stories, total = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
-                                          page=page)
+        pager = Pager(page, total, PAGE_SIZE, params)
+        if pager.past_the_end(len(stories)):
+            pager.page = pager.pages
+            stories, _ = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
+                                      page=pager.page)
         latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES, count=False)
-        params = {"outlet": outlet_id, "from": start and start.isoformat(), "to": end and end.isoformat()}
-        return cls(stories=stories, pager=Pager(page, total, PAGE_SIZE, params), outlets=list_outlets(session=session),
+        return cls(stories=stories, pager=pager, outlets=list_outlets(session=session),
                    outlet_id=outlet_id, date_from=start, date_to=end, latest=latest, ignored=ignored)
 
 
@@ -104,10 +110,11 @@ class ArticleListContext:
     @classmethod
     def build(cls, *, session: Session, page: int = 1) -> ArticleListContext:
         articles, total = list_articles(session=session, page=page)
-        if not articles and page > (last := Pager(page, total, 50).pages) and total:  # past the end: the last page
-            page = last
-            articles, total = list_articles(session=session, page=page)
-        return cls(articles=articles, pager=Pager(page, total, 50))
+        pager = Pager(page, total, 50)
+        if pager.past_the_end(len(articles)):
+            pager.page = pager.pages
+            articles, _ = list_articles(session=session, page=pager.page)
+        return cls(articles=articles, pager=pager)
 
 
 @dataclass
@@ -130,10 +137,11 @@ class OutletContext:
         detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
         if detail is None:
             return None
-        if not detail.articles and page > (last := Pager(page, detail.total_articles, 50).pages) and detail.total_articles:
-            page = last  # past the end: the last page
-            detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
-        return cls(detail=detail, pager=Pager(page, detail.total_articles, 50))
+        pager = Pager(page, detail.total_articles, 50)
+        if pager.past_the_end(len(detail.articles)):
+            pager.page = pager.pages
+            detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=pager.page)
+        return cls(detail=detail, pager=pager)
 
 
 @dataclass
@@ -197,7 +205,7 @@ class SearchContext:
         if q:
             search = search_text if mode == "text" else partial(search_similar, embedder=get_embedder())
             hits, pager.total = search(session=session, q=q, limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE)
-            if not hits and page > pager.pages:  # past the end (an old link): show the last page
+            if pager.past_the_end(len(hits)):
                 pager.page = pager.pages
                 hits, _ = search(session=session, q=q, limit=SEARCH_PAGE, offset=(pager.page - 1) * SEARCH_PAGE)
         common = bool(q) and mode == "text" and not hits and only_common_words(session=session, q=q)

@@ -49,6 +49,8 @@ def test_an_old_link_past_the_last_page_shows_the_last_page_not_an_empty_list(cl
     assert "No stories yet" not in home.get_text()
     articles = soup(client.get("/articles?page=999"))
     assert len(articles.select("li.article")) == 21 and "No articles yet" not in articles.get_text()
+    outlet = client.get(f"/outlets/{make_story(session, title='One more', outlets=1, events=0).articles[0].outlet_id}?page=9")
+    assert soup(outlet).select("li.article")  # the last page, not an empty list
 
 
 def test_one_story_matching_the_filters_is_said_in_the_singular(client, session):
