@@ -26,6 +26,8 @@ document.addEventListener("htmx:configRequest", (event) => {
 
 // A refused HTMX request (413 for a body over the size limit, 429, a server error) swaps nothing,
 // so say why, at the top of the form or element that sent it; the next request clears it.
+const errorHost = (elt) => elt.closest("form") || elt;
+
 function showRequestError(elt, xhr) {
   let message = "The request did not reach the server, or its answer was lost: check the connection and try again.";
   if (xhr) {
@@ -35,7 +37,7 @@ function showRequestError(elt, xhr) {
       if (body && typeof body.detail === "string") message = body.detail;
     } catch { /* not JSON: keep the status line */ }
   }
-  const host = elt.closest("form") || elt;
+  const host = errorHost(elt);
   let box = host.querySelector(":scope > .request-error");
   if (!box) {
     box = document.createElement("p");
@@ -48,6 +50,5 @@ function showRequestError(elt, xhr) {
 document.addEventListener("htmx:responseError", (event) => showRequestError(event.detail.elt, event.detail.xhr));
 document.addEventListener("htmx:sendError", (event) => showRequestError(event.detail.elt, null));
 document.addEventListener("htmx:beforeRequest", (event) => {
-  const host = event.detail.elt.closest("form") || event.detail.elt;
-  host.querySelector(":scope > .request-error")?.remove();
+  errorHost(event.detail.elt).querySelector(":scope > .request-error")?.remove();
 });

@@ -33,12 +33,15 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
-async def _send_json(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+async def _send(send: Send, status: int, body: bytes, content_type: bytes, headers: dict[str, str] | None) -> None:
+    raw = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_json(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    await _send(send, status, json.dumps({"detail": detail}).encode(), b"application/json", headers)
 
 
 async def _send_refusal(scope: Scope, send: Send, status: int, detail: str, headers: dict[str, str]) -> None:
@@ -51,10 +54,7 @@ async def _send_refusal(scope: Scope, send: Send, status: int, detail: str, head
     body = ("<!doctype html><html lang=en><meta charset=utf-8><title>Not accepted</title>"
             f"<h1>Not accepted</h1><p>{escape(detail)}</p><p>Nothing was stored. Go back to shorten the "
             "text or choose a smaller file.</p></html>").encode()
-    raw = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+    await _send(send, status, body, b"text/html; charset=utf-8", headers)
 
 
 class RequestContextMiddleware:
