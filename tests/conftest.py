@@ -14,6 +14,18 @@ from app.config import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+TEST_RUNS = ROOT / "var" / "test-runs"
+TEST_SHARED_BUFFERS_MB = 128  # Postgres's own default: small test databases, many servers per run
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Temporary folders of this run in a folder of its own (tests/runs.py says why); xdist's
+    workers get theirs inside it from the controller."""
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        from tests.runs import new_run_folder
+
+        config.option.basetemp = str(new_run_folder(TEST_RUNS))
 
 
 def seed_texts() -> list[str]:
@@ -33,7 +45,7 @@ def database_url(data_dir: Path) -> str:
         return given
     from app.db.embedded import embedded_url
 
-    return embedded_url(data_dir / "pg")
+    return embedded_url(data_dir / "pg", TEST_SHARED_BUFFERS_MB)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,5 +1,7 @@
 """A real `parallax serve --seed` per test module and Debian's Chromium through Playwright.
-Screenshots of failures land in test-artifacts/screenshots/."""
+Screenshots of failures land in test-artifacts/screenshots/. Without Chromium the browser tests
+fail rather than skip (`make test` installs it as root, or says how); leave them out on purpose
+with `-m "not browser"` (`make test-fast`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT, cli_env, running_server
+from tests.waiting import BROWSER_PATIENCE_MS
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -32,8 +35,11 @@ def server(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+        pytest.fail(f"{CHROMIUM} is not installed: run `sudo apt-get install -y chromium`, or leave the "
+                    "browser tests out on purpose with -m 'not browser'", pytrace=False)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=BROWSER_PATIENCE_MS)  # a loaded machine renders slowly, not wrongly
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -45,7 +51,7 @@ def browser():
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(BROWSER_PATIENCE_MS)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import shot
+from tests.waiting import PATIENCE
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +15,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def claimed_event(server) -> dict:
     """The seed event holding "Kelly claimed ..." (seed 000), found through the API."""
-    for item in httpx.get(server + "/api/events", timeout=30).json()["items"]:
-        event = httpx.get(server + f"/api/events/{item['event']['id']}", timeout=60).json()
+    for item in httpx.get(server + "/api/events", timeout=PATIENCE).json()["items"]:
+        event = httpx.get(server + f"/api/events/{item['event']['id']}", timeout=PATIENCE).json()
         for col in event["columns"]:
             for p in col["passages"]:
                 if p["text"].startswith("Kelly claimed"):
@@ -24,7 +25,7 @@ def claimed_event(server) -> dict:
                         "passage": p["id"],
                         "story": event["story"]["path"],
                     }
-    pytest.skip("the seeded server has no event with 'Kelly claimed'")
+    pytest.fail("the seeded server has no event with 'Kelly claimed'")
 
 
 def test_a_highlight_reached_with_the_keyboard_says_why(server, page, claimed_event):

@@ -1,6 +1,4 @@
 import random
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,13 +8,6 @@ from app.cluster.features import ArticleFeatures, PassageFacts, article_features
 from app.ingest.clean import clean
 from app.ingest.passages import split_passages
 from tests.conftest import seed_texts
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    from app.embed.model import MINILM, load_embedder
-
-    return load_embedder(MINILM, Path(tempfile.gettempdir()) / "pxmodels")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,4 @@
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,13 +19,6 @@ TEXT = (
     "“The buildings shook for a long time and then everything went dark,” said Ayse Demir, a "
     "teacher in the Bayrakli district, where 40 buildings collapsed."
 )
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    from app.embed.model import MINILM, load_embedder
-
-    return load_embedder(MINILM, Path(tempfile.gettempdir()) / "pxmodels")
 
 
 def build(embedder, text=TEXT, *, id=1, title="Quake hits Izmir", published=dt.date(2021, 3, 3)):

@@ -1,7 +1,6 @@
 """Stories and events in the database, with the real model, spaCy and Postgres."""
 import json
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from app.ingest.extract import from_text
 from app.ingest.seeds import read_seeds
 from app.pipeline import ingest_items
 from tests.conftest import ROOT, SEEDS
+from tests.waiting import cpu_steps, wait_until
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 
@@ -271,19 +271,21 @@ def test_an_ingest_regroups_only_once_the_regroup_under_way_has_committed(engine
         ingesting = threading.Thread(target=lambda: stored.extend(ingest(session, [from_text(QUAKE_A, source_name="a")])))
         ingesting.start()
         try:
-            deadline = time.monotonic() + 60
             with engine.connect() as watcher:
-                while not watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                                              "AND objid = :k AND NOT granted"), {"k": REGROUP_LOCK}):
-                    assert time.monotonic() < deadline, "the ingest never waited for the regroup under way"
+                def waiting_for_the_lock() -> bool:
                     assert ingesting.is_alive(), "the ingest finished without waiting for the regroup under way"
-                    time.sleep(0.05)
+                    waiting = watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                                  "AND objid = :k AND NOT granted"), {"k": REGROUP_LOCK})
                     watcher.rollback()
+                    return bool(waiting)
+
+                # The ingest embeds and parses first (this process's CPU time moves meanwhile).
+                wait_until(waiting_for_the_lock, what="the ingest to wait for the regroup under way",
+                           progress=cpu_steps, interval=0.05)
             assert ingesting.is_alive() and not stored
         finally:
             held.rollback()
-            ingesting.join(60)
-        assert not ingesting.is_alive()
+            wait_until(lambda: not ingesting.is_alive(), what="the ingest to finish", progress=cpu_steps)
         assert session.get(Article, stored[0]).story_id is not None
         session.close()
         outer.rollback()

@@ -1,7 +1,5 @@
 import datetime as dt
 import itertools
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -33,13 +31,6 @@ MEXICO = [
      "Tuesday, as the army distributed water and tents to families whose homes were damaged.\n\nSchools in "
      "the region stayed closed while engineers inspected buildings."),
 ]
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    from app.embed.model import MINILM, load_embedder
-
-    return load_embedder(MINILM, Path(tempfile.gettempdir()) / "pxmodels")
 
 
 def build(embedder, id, title, published, text):

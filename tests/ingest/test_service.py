@@ -8,6 +8,7 @@ from app.ingest.extract import from_text
 from app.ingest.seeds import read_seeds
 from app.ingest.service import ingest_drafts, ingest_one
 from tests.conftest import SEEDS, row_counts
+from tests.waiting import cpu_steps, wait_until
 
 BODY = (
     "The city council approved the new transit plan on Monday after a six-hour debate. "
@@ -190,7 +191,8 @@ def test_the_next_chunk_is_embedded_while_the_previous_one_is_stored(session, em
 
     def on_store(session_, article):
         if "Monday" in article.clean_text:  # chunk 1 waits here until chunk 2 is being embedded
-            assert second_chunk_embedding.wait(timeout=60), "chunk 2 was not embedded while chunk 1 was stored"
+            wait_until(second_chunk_embedding.is_set, progress=cpu_steps,
+                       what="chunk 2 to be embedded while chunk 1 is stored")
 
     drafts = [from_text(BODY, source_name="a.txt"), from_text(BODY.replace("Monday", "Tuesday"), source_name="b.txt")]
     results = ingest(session, Watching(), settings, drafts, on_store=on_store, chunk_size=1)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from tests.helpers import ROOT, cli_env, server_process
+from tests.waiting import PATIENCE, cpu_steps, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -33,14 +33,6 @@ def start_worker(database_url: str, tmp_path, name: str) -> subprocess.Popen:
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 (lives as long as the process)
     return subprocess.Popen([sys.executable, "-m", "app", "worker"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
-
-
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-    return result
 
 
 def test_a_worker_killed_mid_job_stores_nothing_and_the_job_completes_after_a_restart(fresh_database, tmp_path):
@@ -65,7 +57,8 @@ def test_a_worker_killed_mid_job_stores_nothing_and_the_job_completes_after_a_re
 
     first = start_worker(fresh_database, tmp_path, "worker-1")
     try:
-        wait_for(lambda: job().stage in ("embedding", "clustering"), 120, "the job to start")
+        wait_until(lambda: job().stage in ("embedding", "clustering"), what="the job to start", interval=0.1,
+                   progress=lambda: (tuple(job()), cpu_steps(first.pid)))
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
     finally:
@@ -74,14 +67,16 @@ def test_a_worker_killed_mid_job_stores_nothing_and_the_job_completes_after_a_re
 
     second = start_worker(fresh_database, tmp_path, "worker-2")
     try:
-        wait_for(lambda: job().status in ("done", "failed"), 150, "the job to be taken up again")
+        wait_until(lambda: job().status in ("done", "failed"), what="the job to be taken up again", interval=0.1,
+                   progress=lambda: (tuple(job()), cpu_steps(second.pid)))
         status, _stage, attempts = job()
         assert status == "done" and attempts == 2
         stored, passages = articles()
         assert stored == 1 and passages >= 150
     finally:
         second.send_signal(signal.SIGTERM)
-        second.wait(timeout=60)
+        wait_until(lambda: second.poll() is not None, what="the worker to stop on SIGTERM",
+                   progress=lambda: cpu_steps(second.pid))
         engine.dispose()
     assert second.returncode == 0  # SIGTERM: a clean stop
 
@@ -99,12 +94,12 @@ def test_killing_the_server_that_owns_the_embedded_postgres_then_restarting_reco
     assert (data / "pg" / "postmaster.pid").exists() and killed in json.loads(handle.read_text())
 
     with server_process(env) as (base, proc):
-        ready = httpx.get(base + "/readyz", timeout=30)
+        ready = httpx.get(base + "/readyz", timeout=PATIENCE)
         assert ready.status_code == 200, ready.text
         pids = json.loads(handle.read_text())
         assert killed not in pids and proc.pid in pids
-        assert httpx.get(base + "/api/articles", timeout=30).json()["total"] == 0
+        assert httpx.get(base + "/api/articles", timeout=PATIENCE).json()["total"] == 0
     assert proc.returncode == 0
     # The second server was the last user: it stopped Postgres on the way out.
-    wait_for(lambda: not (data / "pg" / "postmaster.pid").exists(), 30, "Postgres to stop")
+    wait_until(lambda: not (data / "pg" / "postmaster.pid").exists(), what="Postgres to stop")
     assert not os.path.exists(data / "pg" / "postmaster.pid")

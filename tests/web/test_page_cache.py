@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from tests.helpers import cli_env, run_cli, running_server, wait_for_job
+from tests.waiting import PATIENCE
 from tests.web.html import soup
 
 pytestmark = pytest.mark.slow
@@ -35,7 +36,7 @@ def server(env) -> Iterator[str]:
 
 @pytest.fixture
 def reader(server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx.Client(base_url=server, timeout=PATIENCE) as client:
         yield client
 
 
@@ -46,7 +47,7 @@ def story_path(reader: httpx.Client) -> str:
 def test_the_second_reader_of_a_page_gets_it_stored_with_the_same_content(server, reader):
     path = story_path(reader)
     first = reader.get(path)
-    with httpx.Client(base_url=server, timeout=60) as other:
+    with httpx.Client(base_url=server, timeout=PATIENCE) as other:
         second = other.get(path)
         tokens = [(reader.cookies["parallax_csrf"], ""), (other.cookies["parallax_csrf"], "")]
     assert second.headers["x-page-cache"] == "hit"
@@ -56,7 +57,7 @@ def test_the_second_reader_of_a_page_gets_it_stored_with_the_same_content(server
 
 def test_every_reader_gets_their_own_csrf_token_in_a_stored_page(server, reader):
     path = story_path(reader)
-    with httpx.Client(base_url=server, timeout=60) as other:
+    with httpx.Client(base_url=server, timeout=PATIENCE) as other:
         for client in (reader, other, reader):
             page = client.get(path)
             assert page.headers["x-page-cache"] == "hit"
@@ -70,7 +71,7 @@ def test_an_unchanged_page_revalidates_to_304_and_a_new_reader_never_gets_someon
     etag = page.headers["etag"]
     again = reader.get("/", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    with httpx.Client(base_url=server, timeout=60) as other:
+    with httpx.Client(base_url=server, timeout=PATIENCE) as other:
         assert other.get("/", headers={"If-None-Match": etag}).status_code == 200
 
 
@@ -96,7 +97,7 @@ def test_a_job_run_by_the_server_shows_at_once(server, reader):
 
 
 def test_logging_in_changes_the_header_for_that_reader_only(server, reader):
-    with httpx.Client(base_url=server, timeout=60) as anonymous:
+    with httpx.Client(base_url=server, timeout=PATIENCE) as anonymous:
         assert "Log out" not in anonymous.get("/").text
         reader.get("/login")
         logged_in = reader.post("/login", data={"token": ADMIN, "next": "/", "csrf_token": reader.cookies["parallax_csrf"]})

@@ -4,13 +4,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.helpers import cli_env, running_server
+from tests.waiting import PATIENCE
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_fresh_server_loads_the_seeds_and_lists_them(tmp_path):
     with running_server(cli_env(tmp_path / "data"), "--seed") as base:
-        page = httpx.get(base + "/articles", follow_redirects=True, timeout=10)
+        page = httpx.get(base + "/articles", follow_redirects=True, timeout=PATIENCE)
     # Stopping the server (SIGTERM) stops the embedded Postgres it started.
     assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()
     assert page.status_code == 200
