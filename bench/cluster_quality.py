@@ -11,9 +11,7 @@ also per topic.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.labelled import drafts_of, read_records  # noqa: E402
+from bench.labelled import ingest_gold_free  # noqa: E402
 
 
 def main() -> None:
@@ -31,30 +29,15 @@ def main() -> None:
     ap.add_argument("--no-recluster", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args()
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="parallax-bench-"))
-    os.environ["PARALLAX_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)
-
     from app.cluster.metrics import score
     from app.cluster.service import recluster
     from app.db.base import session_scope
     from app.db.models import Article
-    from app.embed.model import get_embedder
-    from app.pipeline import ingest_items, prepare_database
 
-    records = read_records(args.file, args.limit)
+    records, article_of, embedder, ingest_seconds = ingest_gold_free(args.file, data_dir=args.data_dir,
+                                                                     limit=args.limit)
     gold = [r["event"] for r in records]
     topics = [str((r.get("meta") or {}).get("topic", "")) for r in records]
-    drafts = drafts_of(records, args.file.name)  # only the app's fields: no event, no meta
-
-    embedder = get_embedder()
-    prepare_database(embedder)
-    start = time.perf_counter()
-    article_of: list[int | None] = []
-    with session_scope() as session:
-        for result in ingest_items(session=session, items=drafts, embedder=embedder):
-            article_of.append(result.article_id)
-    ingest_seconds = time.perf_counter() - start
     print(f"{args.file.name}: {len(records)} articles, {len(set(gold))} gold events, model {embedder.name}")
     print(f"ingest with incremental clustering: {ingest_seconds:.1f} s")
 
