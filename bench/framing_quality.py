@@ -1,0 +1,162 @@
+"""Framing signals against human annotation on BASIL (../shared/datasets/README.md, "Scores to
+report for framing"): loaded wording and who is quoted, each beside its references.
+
+    .venv/bin/python bench/framing_quality.py ../shared/datasets/basil-dev.jsonl
+
+Each gold event's articles (one event told by Fox News, the New York Times and HuffPost) are one
+story through the project's own code: the app's passage splitter, then `analyse_story`, as the
+story page reads it. The gold (`meta.bias_spans`) is read only for scoring. Titles are left out:
+they are not passages.
+
+- Loaded wording: what the wording panel highlights (loaded-term hits in the outlet's own words,
+  and the spans of its distinctive terms). Span precision: highlights overlapping any gold bias
+  span; recall: gold lexical spans overlapped by a highlight. The same per sentence. References
+  on the same text: random words (as many as the app highlights per article), every word of
+  VADER's lexicon, every adjective and adverb that is not part of a name.
+- Who is quoted: of the gold quote spans with a named speaker, the share whose overlapping
+  attribution names that speaker (last names compared).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.framing import PassageIn, analyse_story
+from app.framing.common import nlp
+from app.ingest.passages import sentence_spans, split_passages
+
+Range = tuple[int, int]
+
+
+def _overlaps(a: Range, spans: list[Range]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def span_prf(predicted: list[Range], gold_any: list[Range], gold_lexical: list[Range]) -> tuple[int, int, int, int]:
+    """(highlights overlapping gold, highlights, gold lexical spans found, gold lexical spans)."""
+    return (sum(_overlaps(p, gold_any) for p in predicted), len(predicted),
+            sum(_overlaps(g, predicted) for g in gold_lexical), len(gold_lexical))
+
+
+def sentence_prf(text: str, predicted: list[Range], gold_any: list[Range],
+                 gold_lexical: list[Range]) -> tuple[int, int, int, int]:
+    """As span_prf, over the text's sentences: a sentence is marked when a highlight is in it."""
+    sentences = [(s.start, s.end) for s in sentence_spans(text)]
+    marked = {k for k, s in enumerate(sentences) if _overlaps(s, predicted)}
+    biased = {k for k, s in enumerate(sentences) if _overlaps(s, gold_any)}
+    lexical = {k for k, s in enumerate(sentences) if _overlaps(s, gold_lexical)}
+    return len(marked & biased), len(marked), len(marked & lexical), len(lexical)
+
+
+def f1(tp_p: int, n_p: int, tp_r: int, n_r: int) -> str:
+    p, r = tp_p / max(1, n_p), tp_r / max(1, n_r)
+    return f"P {p:.3f}  R {r:.3f}  F1 {(2 * p * r / (p + r) if p + r else 0):.3f}"
+
+
+def articles_as_passages(rows: list[dict]) -> tuple[list[PassageIn], dict[int, int]]:
+    """The app's passages of each article, and each passage's offset in its article's text."""
+    passages, offset = [], {}
+    for a, row in enumerate(rows):
+        for s in split_passages(row["text"], max_chars=480, min_chars=120):
+            pid = len(passages)
+            passages.append(PassageIn(pid, a, row["outlet"] or f"Unknown outlet (article {a})", row["text"][s.start:s.end]))
+            offset[pid] = s.start
+    return passages, offset
+
+
+def app_highlights(framing, offset: dict[int, int], article_of: dict[int, int],
+                   distinctive: bool) -> dict[int, list[Range]]:
+    """Loaded-term highlights per article (what a passage marks as loaded), with the spans of the
+    wording panel's distinctive terms when `distinctive`, as ranges of the article text."""
+    out: dict[int, list[Range]] = defaultdict(list)
+    for outlet in framing.wording:
+        spans = [h.span for h in outlet.loaded] + [s for d in outlet.distinctive if distinctive for s in d.spans]
+        for s in spans:
+            base = offset[s.passage_id]
+            out[article_of[s.passage_id]].append((base + s.start, base + s.end))
+    return out
+
+
+def reference_highlights(text: str, count: int, rng: random.Random, vader: set[str]) -> dict[str, list[Range]]:
+    doc = nlp()(text)
+    names = {t.i for ent in doc.ents for t in ent}
+    tokens = [t for t in doc if t.is_alpha]
+    return {
+        "random words, as many": [(t.idx, t.idx + len(t)) for t in rng.sample(tokens, min(count, len(tokens)))],
+        "every VADER lexicon word": [(t.idx, t.idx + len(t)) for t in tokens if t.lower_ in vader],
+        "every adjective/adverb not a name": [(t.idx, t.idx + len(t)) for t in tokens
+                                              if t.pos_ in ("ADJ", "ADV") and t.i not in names],
+    }
+
+
+def _last_name(name: str | None) -> str:
+    return (name or "").replace("_", " ").split()[-1].lower().strip(".,'’") if name and name.split() else ""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = set(SentimentIntensityAnalyzer().lexicon)
+    rng = random.Random(args.seed)
+    events: dict[str, list[dict]] = defaultdict(list)
+    for line in args.file.open(encoding="utf-8"):
+        if line.strip():
+            row = json.loads(line)
+            events[row["event"]].append(row)
+
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    speakers = [0, 0]
+    highlights_seen = 0
+    for rows in events.values():
+        passages, offset = articles_as_passages(rows)
+        article_of = {p.id: p.article_id for p in passages}
+        framing = analyse_story({}, passages)
+        loaded = app_highlights(framing, offset, article_of, distinctive=False)
+        found = app_highlights(framing, offset, article_of, distinctive=True)
+        said = defaultdict(list)  # article -> (range, speaker) of each attribution's quotes and content
+        for outlet in framing.attribution:
+            for a in outlet.attributions:
+                for s in [*a.quotes, *([a.content] if a.content else [])]:
+                    base = offset[s.passage_id]
+                    said[article_of[s.passage_id]].append(((base + s.start, base + s.end), a.speaker))
+        for a, row in enumerate(rows):
+            gold = [g for g in row["meta"]["bias_spans"] if g["field"] == "text"]
+            gold_any = [(g["start"], g["end"]) for g in gold]
+            gold_lexical = [(g["start"], g["end"]) for g in gold if g["bias"] == "lexical"]
+            mine = sorted(set(found.get(a, [])))
+            highlights_seen += len(mine)
+            candidates = {"Parallax loaded terms (marked in passages)": sorted(set(loaded.get(a, []))),
+                          "Parallax loaded + distinctive wording": mine}
+            candidates.update(reference_highlights(row["text"], len(mine), rng, vader))
+            for name, predicted in candidates.items():
+                t = totals[name]
+                sp = span_prf(predicted, gold_any, gold_lexical)
+                se = sentence_prf(row["text"], predicted, gold_any, gold_lexical)
+                for k, v in enumerate((*sp, *se)):
+                    t[k] += v
+            for g in gold:
+                if g["quote"] == "yes" and g["speaker"] and not g["speaker"].startswith("other"):
+                    speakers[1] += 1
+                    who = {_last_name(s) for r, s in said[a] if _overlaps((g["start"], g["end"]), [r])}
+                    speakers[0] += _last_name(g["speaker"]) in who
+    print(f"{args.file.name}: {len(events)} events, {sum(len(r) for r in events.values())} articles; "
+          f"Parallax highlights {highlights_seen / max(1, sum(len(r) for r in events.values())):.1f} an article")
+    print(f"{'loaded wording vs gold lexical bias':42s} {'span':>30s} | {'sentence':>30s}")
+    for name, t in totals.items():
+        print(f"{name:42s} {f1(t[0], t[1], t[2], t[3])} | {f1(*t[4:])}")
+    print(f"who is quoted: {speakers[0]} of {speakers[1]} quote spans with a named speaker attributed to them "
+          f"({speakers[0] / max(1, speakers[1]):.1%})")
+
+
+if __name__ == "__main__":
+    main()
