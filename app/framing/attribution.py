@@ -3,7 +3,10 @@ signals. "Kelly claimed" distances the reporter from Kelly's words where "Kelly 
 "X explained" or "noted" presents the words as fact. Stance classes live in the editable
 data/reporting_verbs.txt. Built on spaCy's dependency parse: the verb's subject is the speaker
 (through relative clauses, conjunctions and "..., saying"), its clausal complement is the
-content, quotation marks in the sentence are the quotes. Flags: negated ("did not say", "denied"),
+content, quotation marks in the sentence are the quotes; a quote with no report of its own that
+follows the last one closely (next sentence, paragraph or passage of the article, no other report
+in between) continues that speaker's words; "he"/"she" is the last named speaker, or before any,
+the last person the article named outside quotes. Flags: negated ("did not say", "denied"),
 passive without agent ("it is claimed"), vague sources ("observers say"), words inside a quote."""
 from __future__ import annotations
 
@@ -197,10 +200,25 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
     return out
 
 
-def _assign_quotes(records, quotes, doc):
+@dataclass
+class _Thread:
+    """The last attributed quote of an article, so a quote that follows it with no reporting verb
+    in between (the next sentence, the next paragraph, the next passage) keeps its speaker."""
+
+    record: dict | None = None
+    gap: int = 0  # characters since that quote ended
+
+
+CONTINUE_CHARS = 300  # a quote this close after the last one, with no report between, continues it
+
+
+def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
     """Each outer quote goes to the nearest report verb in its sentence, else to the previous quote's
-    speaker when it directly continues it, else it is unattributed. Inner quotes ride along."""
-    unattributed, last = [], None
+    speaker when it continues it (CONTINUE_CHARS, no report verb in between, across sentences,
+    paragraphs and passages), else it is unattributed. Inner quotes ride along. `thread` carries
+    the last attributed quote from the previous passage of the article and is updated."""
+    unattributed = []
+    last_end = -thread.gap  # where the last attributed quote ended, in this passage's offsets
     for q in quotes:
         if q.depth > 0:
             continue
@@ -211,18 +229,30 @@ def _assign_quotes(records, quotes, doc):
         inside = [r for r in here if r["content"] is not None
                   and r["content"].start <= q.start < r["content"].end]
         here = inside or here
+        between = any(last_end < r["span"][0] < q.start for r in records if r is not thread.record)
         if here:
             target = min(here, key=lambda r: min(abs(r["span"][0] - q.start), abs(r["span"][0] - q.end)))
-        elif last is not None and q.start - last[1] < 40:
-            target = last[0]
+        elif thread.record is not None and not between and q.start - last_end < CONTINUE_CHARS:
+            target = thread.record
         else:
             unattributed.append(q)
             continue
-        target.setdefault("quotes", []).append(q)
-        inner = [i for i in quotes if i.depth > 0 and q.start < i.start < q.end]
-        target.setdefault("nested", []).extend(inner)
-        last = (target, q.end)
+        # Spans, not offsets: a continued quote may lie in a later passage than its report.
+        target.setdefault("quotes", []).append(span_of(passage, q.start, q.end))
+        target.setdefault("nested", []).extend(span_of(passage, i.start, i.end) for i in quotes
+                                               if i.depth > 0 and q.start < i.start < q.end)
+        thread.record, last_end = target, q.end
+    text_end = len(doc.text)
+    if any(r["span"][0] > last_end for r in records if r is not thread.record):
+        thread.record = None  # a report after the last quote: the next quote is someone else's
+    thread.gap = text_end - last_end
     return unattributed
+
+
+def _people(doc, quotes) -> list[tuple[int, str]]:
+    """(offset, surname) of each person the text names outside quotes, in order."""
+    return [(e.start_char, e[-1].text) for e in doc.ents if e.label_ == "PERSON"
+            and not any(q.depth == 0 and q.start <= e.start_char < q.end for q in quotes)]
 
 
 def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAttribution]:
@@ -231,23 +261,30 @@ def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAtt
     for outlet, ps in by_outlet(passages).items():
         found: list[Attribution] = []
         loose: list[Span] = []
-        last_named: str | None = None  # "he"/"she" -> the last named speaker
+        last_named: str | None = None  # "he"/"she" -> the last person named outside quotes
         last_any: str | None = None  # "they" -> the last speaker of any kind
+        last_person: str | None = None  # ...or, before any named speaker, the last person named
+        article, thread = None, _Thread()
         for p in ps:
+            if p.article_id != article:  # pronouns and quote threads never reach into another article
+                article, thread, last_named, last_any, last_person = p.article_id, _Thread(), None, None, None
             doc, quotes = docs[p.id], find_quotes(p.text)
             records = _reports(p, doc, quotes)
-            loose += [span_of(p, q.start, q.end) for q in _assign_quotes(records, quotes, doc)]
+            loose += [span_of(p, q.start, q.end) for q in _assign_quotes(p, records, quotes, doc, thread)]
+            people = _people(doc, quotes)
             for r in sorted(records, key=lambda r: r["span"][0]):
+                while people and people[0][0] < r["span"][0]:
+                    last_person = people.pop(0)[1]
                 subj, speaker, speaker_span, source = r["subj"], None, None, "unattributed"
                 if subj is not None and not (subj.lower_ == "it" and r["passive"]):
                     toks = _speaker_tokens(subj)
                     speaker_span = span_of(p, toks[0].idx, toks[-1].idx + len(toks[-1]))
                     speaker, source = speaker_span.text, _source(toks, subj)
-                    if source == "pronoun" and subj.lower_ in ("he", "she") and last_named:
-                        speaker = last_named
+                    if source == "pronoun" and subj.lower_ in ("he", "she") and (last_named or last_person):
+                        speaker = last_named or last_person
                     elif source == "pronoun" and subj.lower_ == "they" and last_any:
                         speaker = last_any
-                    elif source == "named" and subj.ent_type_ == "PERSON":
+                    elif source == "named" and subj.ent_type_ in ("PERSON", ""):
                         last_named = speaker.split()[-1]
                     if source != "pronoun":
                         last_any = speaker
@@ -255,8 +292,7 @@ def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAtt
                 found.append(Attribution(
                     speaker, speaker_span, source, r["verb"], r["lemma"], span_of(p, *r["span"]), r["stance"],
                     r["negated"], r["passive"], inside, r["content"],
-                    [span_of(p, q.start, q.end) for q in r.get("quotes", [])],
-                    [span_of(p, q.start, q.end) for q in r.get("nested", [])]))
+                    r.setdefault("quotes", []), r.setdefault("nested", [])))  # the lists a later quote extends
         counts = Counter(a.stance for a in found if not a.inside_quote)
         result.append(OutletAttribution(
             outlet, found, {s: counts.get(s, 0) for s in STANCES},

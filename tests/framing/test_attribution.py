@@ -115,3 +115,37 @@ def test_a_verb_with_other_uses_is_no_report_when_it_introduces_neither_a_clause
 def test_the_subject_of_set_to_or_expected_to_is_the_speaker():  # constructed, reported in review
     [found] = attributions("The U.S. is set to announce that all international visitors must be vaccinated.")
     assert (found.speaker, found.verb, found.source) == ("U.S.", "announce", "named")
+
+
+def _quoted(found, words):
+    return next(a for a in found if any(words in q.text for q in a.quotes))
+
+
+def test_a_quote_continued_in_the_next_paragraph_and_passage_keeps_its_speaker():  # constructed, BASIL-style
+    found = attributions(
+        "“We will rebuild the pier before the summer,” Mayor Ana Silva said on Monday.\n\n"
+        "“Nobody in this town will be left waiting for help.”",
+        "“The harbour has survived worse storms than this one.”")
+    assert _quoted(found, "Nobody in this town").speaker == "Mayor Ana Silva"
+    assert _quoted(found, "survived worse storms").speaker == "Mayor Ana Silva"
+
+
+def test_a_report_in_between_ends_the_continuation():  # constructed
+    found = attributions("“We will rebuild the pier,” Mayor Ana Silva said. The council said it had no money left.\n\n"
+                         "“There is no plan at all.”")
+    assert [a.speaker for a in found if any("no plan at all" in q.text for q in a.quotes)] in ([], ["council"])
+
+
+def test_a_quote_never_continues_into_another_article():  # constructed
+    ps = [passage("“We will rebuild the pier before the summer,” Mayor Ana Silva said on Monday.", id=0,
+                  article_id=0),
+          passage("“Nobody in this town will be left waiting for help, whatever the cost.”", id=1, article_id=1)]
+    found = analyse_attribution(ps, docs_for(*ps))[0]
+    assert not any("Nobody in this town" in q.text for a in found.attributions for q in a.quotes)
+    assert [q.text[:12] for q in found.unattributed_quotes] == ["“Nobody in t"]
+
+
+def test_he_before_any_named_speaker_is_the_last_person_named():  # constructed, BASIL-style
+    found = attributions("Senator Tom Reed visited the flooded plant on Monday with two engineers. "
+                         "“It is a disgrace that nobody came sooner,” he said.")
+    assert _quoted(found, "It is a disgrace").speaker == "Reed"
