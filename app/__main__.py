@@ -141,6 +141,18 @@ def export(indent: int) -> None:
     sys.stdout.write("\n")
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) only listens on this machine."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
 @cli.command()
 @click.option("--host", default=None, help="Default: PARALLAX_HOST (127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Default: PARALLAX_PORT (8000).")
@@ -155,9 +167,16 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
     from app.pipeline import prepare_database, seed_if_empty
 
     settings = get_settings()
+    listen = host or settings.host
+    if not settings.admin_token and not settings.allow_anonymous_writes and not is_loopback(listen):
+        raise click.UsageError(
+            f"refusing to serve on {listen} without PARALLAX_ADMIN_TOKEN: anyone who reaches the server could add "
+            "and delete articles. Set PARALLAX_ADMIN_TOKEN (writes then need it, reading stays public), serve on "
+            "127.0.0.1, or set PARALLAX_ALLOW_ANONYMOUS_WRITES=true to open writes on purpose.")
     _service_logging()
     if not settings.admin_token:
-        logging.getLogger("parallax").warning("PARALLAX_ADMIN_TOKEN is not set: anyone can add and delete articles")
+        logging.getLogger("parallax").warning(
+            "PARALLAX_ADMIN_TOKEN is not set: anyone who reaches %s can add and delete articles", listen)
     embedder = get_embedder()
     prepare_database(embedder)
     framing_nlp()  # loaded now rather than by the first reader of a page with framing
@@ -173,7 +192,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
     # 350-560 ms; after gc.freeze() 15-20 ms (bench/pages.py's p99).
     gc.collect()
     gc.freeze()
-    uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+    uvicorn.run("app.main:create_app", factory=True, host=listen, port=port or settings.port,
                 log_config=None, access_log=False)  # our middleware logs each request with its id
 
 

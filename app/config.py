@@ -48,6 +48,8 @@ class Settings(BaseSettings):
 
     # Security
     admin_token: str | None = None  # set: writes need it (Bearer for /api, /login for the forms)
+    # Serving beyond loopback without an admin token is refused unless this opens writes on purpose.
+    allow_anonymous_writes: bool = False
     secret_key: str | None = None  # signs cookies; unset: a random key kept in PARALLAX_DATA_DIR/secret_key
     max_request_bytes: int = 0  # 0: max_article_bytes + 1 MiB
     rate_limit_per_minute: float = 60.0  # writes per client IP (token bucket, per process); 0 turns it off

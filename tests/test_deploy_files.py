@@ -3,6 +3,7 @@ import re
 import shlex
 import tomllib
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -80,3 +81,30 @@ def test_compose_runs_a_worker_for_background_jobs():
     assert worker["command"] == ["parallax", "worker"]
     assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert worker["environment"]["DATABASE_URL"] == COMPOSE["services"]["web"]["environment"]["DATABASE_URL"]
+
+
+def test_compose_will_not_start_without_an_admin_token():
+    # Compose's ${VAR:?message} stops `docker compose up` with the message when VAR is unset or empty.
+    raw = (ROOT / "docker-compose.yml").read_text()
+    for name in ("migrate", "web", "worker"):
+        token = COMPOSE["services"][name]["environment"]["PARALLAX_ADMIN_TOKEN"]
+        assert re.fullmatch(r"\$\{PARALLAX_ADMIN_TOKEN:\?[^}]*PARALLAX_ADMIN_TOKEN[^}]*\}", token), token
+    assert "ALLOW_ANONYMOUS_WRITES" not in raw
+
+
+def test_serving_beyond_loopback_without_a_token_is_refused_with_the_way_out(settings, monkeypatch):
+    monkeypatch.setattr(settings, "admin_token", None)
+    monkeypatch.setattr(settings, "allow_anonymous_writes", False)
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "8999"])
+    assert result.exit_code == 2, result.output
+    assert "refusing to serve on 0.0.0.0 without PARALLAX_ADMIN_TOKEN" in result.output
+    assert "PARALLAX_ALLOW_ANONYMOUS_WRITES=true" in result.output
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                            ("[::1]", True), ("0.0.0.0", False), ("::", False),
+                                            ("192.168.1.4", False), ("example.org", False)])
+def test_which_addresses_count_as_this_machine_only(host, loopback):
+    from app.__main__ import is_loopback
+
+    assert is_loopback(host) is loopback

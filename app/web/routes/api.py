@@ -196,9 +196,16 @@ def api_create_article(session: SessionDep, body: ArticleIn):
 
 
 @router.delete("/articles/{article_id}", status_code=204, dependencies=[Depends(require_writer)],
-               responses={401: {"description": "Needs the admin token"}})
-def api_delete_article(session: SessionDep, article_id: int):
-    """Delete an article with its passages; events and a story left empty go with it."""
+               responses={401: {"description": "Needs the admin token"},
+                          404: {"description": "No such article"},
+                          428: {"description": "Deleting cannot be undone: repeat the article id as `confirm`"}})
+def api_delete_article(session: SessionDep, article_id: int,
+                       confirm: int | None = Query(None, description="The article id again: deleting cannot be undone")):
+    """Delete an article with its passages; events and a story left empty go with it. Nothing can
+    bring it back, so the request must repeat the article's id: `DELETE /api/articles/12?confirm=12`."""
+    if confirm != article_id:
+        raise HTTPException(428, f"Deleting article {article_id} cannot be undone: send "
+                                 f"DELETE /api/articles/{article_id}?confirm={article_id} to confirm.")
     if not delete_article(session=session, article_id=article_id):
         raise HTTPException(404, f"There is no article {article_id}.")
     return Response(status_code=204)
