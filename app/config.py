@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     allow_anonymous_writes: bool = False
     secret_key: str | None = None  # signs cookies; unset: a random key kept in PARALLAX_DATA_DIR/secret_key
     max_request_bytes: int = 0  # 0: max_article_bytes + 1 MiB
-    rate_limit_per_minute: float = 60.0  # writes per client IP (token bucket, per process); 0 turns it off
+    rate_limit_per_minute: float = 60.0  # writes per client IP (token bucket in Postgres, shared by all servers); 0: off
     rate_limit_burst: int = 20
 
     # Fetching articles by URL

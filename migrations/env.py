@@ -5,6 +5,7 @@ from app.db import models  # noqa: F401  (registers the tables)
 from app.db.base import Base, database_url
 from app.db.vector_index import is_vector_index
 from app.jobs import models as job_models  # noqa: F401
+from app.security import models as security_models  # noqa: F401
 from app.snapshots import models as snapshot_models  # noqa: F401
 
 target_metadata = Base.metadata

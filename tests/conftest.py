@@ -54,6 +54,8 @@ def settings(database_url: str, data_dir: Path) -> Iterator[Settings]:
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", database_url)
     mp.setenv("PARALLAX_DATA_DIR", str(data_dir))
+    # Write limits live in the database and outlast each test's app: off, but where a test turns them on.
+    mp.setenv("PARALLAX_RATE_LIMIT_PER_MINUTE", "0")
     get_settings.cache_clear()
     from app.db import base
 

@@ -9,6 +9,7 @@ import time
 import uuid
 from html import escape
 
+import anyio
 from fastapi import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -159,16 +160,25 @@ class BodyLimitMiddleware:
 
 
 class RateLimitMiddleware:
-    """Writes (POST, PUT, PATCH, DELETE) per client address: a token bucket in this process."""
+    """Writes (POST, PUT, PATCH, DELETE) per client address: a token bucket in Postgres, shared by
+    every server on the database (app/security/ratelimit.py)."""
 
     def __init__(self, app: ASGIApp, per_minute: float, burst: int):
         self.app = app
-        self.buckets = TokenBuckets(per_minute, burst) if per_minute > 0 else None
+        self.per_minute, self.burst = per_minute, burst
+        self._buckets: TokenBuckets | None = None
+
+    def buckets(self) -> TokenBuckets:
+        if self._buckets is None:
+            from app.db.base import get_engine
+
+            self._buckets = TokenBuckets(get_engine(), self.per_minute, self.burst)
+        return self._buckets
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.buckets is not None and scope["type"] == "http" and scope["method"] in UNSAFE:
+        if self.per_minute > 0 and scope["type"] == "http" and scope["method"] in UNSAFE:
             client = (scope.get("client") or ("unknown",))[0]
-            wait = self.buckets.take(client)
+            wait = await anyio.to_thread.run_sync(self.buckets().take, client)
             if wait:
                 seconds = max(1, round(wait))
                 await _send_json(send, 429, f"Too many writes from your address: try again in {seconds} s.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import text
 
 from app.security.middleware import CSP
 from tests.conftest import row_counts
@@ -120,9 +121,11 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, settings, mo
     assert row_counts(session) == before
 
 
-def test_writes_are_rate_limited_per_client(session, settings, monkeypatch):
+def test_writes_are_rate_limited_per_client(engine, session, settings, monkeypatch):
     monkeypatch.setattr(settings, "rate_limit_per_minute", 6)
     monkeypatch.setattr(settings, "rate_limit_burst", 2)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM rate_limits"))
     story = make_story(session)
     with web_client(session) as client:
         statuses = [client.post("/api/snapshots", json={"kind": "story", "id": story.id}).status_code
