@@ -10,7 +10,9 @@
    against the mean of the two bare runs (both are printed).
 Prints both times and the ratio end-to-end / bare encode (target <= 1.3), and the CPU seconds
 each spent (this process, plus the database backend for ingest): on a loaded machine wall times
-swing, CPU seconds much less. With --profile, the time per phase (wall and CPU of the thread that
+swing, CPU seconds much less. Prints the load average before and after, and every other process
+that used more than a tenth of a core during the run: then the machine was busy and the ratio is
+not valid (torch's threads spin when the cores are contended, which inflates the bare encode). With --profile, the time per phase (wall and CPU of the thread that
 ran it; phases in the model thread overlap the others, so walls add up to more than end to end).
 """
 from __future__ import annotations
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.labelled import drafts_of, read_records  # noqa: E402
-from bench.procstat import cpu_seconds  # noqa: E402
+from bench.procstat import busy_others, cpu_seconds, processes  # noqa: E402
 from bench.synthetic import drop_database, fresh_database  # noqa: E402
 
 # phase label -> (module, function): timed wherever they run (the model phases in a worker thread)
@@ -115,6 +117,10 @@ def run(args: argparse.Namespace) -> None:
                               convert_to_numpy=True)
         return time.perf_counter() - wall, time.process_time() - cpu
 
+    load_before = os.getloadavg()
+    postmaster = int((settings.embedded_pg_dir / "postmaster.pid").read_text().split()[0]) \
+        if not settings.database_url else os.getpid()
+    snapshot, run_start = processes(), time.perf_counter()
     bare_before, bare_cpu_before = bare_encode()
 
     phases = _time_phases() if args.profile else {}
@@ -126,12 +132,22 @@ def run(args: argparse.Namespace) -> None:
         backend = cpu_seconds(pid) - backend_start
 
     bare_after, bare_cpu_after = bare_encode()
+    others = busy_others(snapshot, processes(), time.perf_counter() - run_start, {os.getpid(), postmaster})
     bare = (bare_before + bare_after) / 2
     bare_cpu = (bare_cpu_before + bare_cpu_after) / 2
     stored = sum(r.status == "ingested" for r in results)
     print(f"{args.file.name}: {len(drafts)} articles ({stored} stored), {len(texts)} texts embedded, "
-          f"model {embedder.name}, batch {embedder.batch_size}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}")
+          f"model {embedder.name}, batch {embedder.batch_size}, {os.cpu_count()} cores")
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
+          f"after {' '.join(f'{x:.2f}' for x in load_after)}")
+    if others:
+        print("THE MACHINE WAS BUSY: other processes used the cores during the run, so the ratio below is "
+              "NOT VALID; run again on a quiet machine:")
+        for pid, name, cores in others[:8]:
+            print(f"    pid {pid} {name}: {cores:.2f} of a core")
+    else:
+        print("quiet machine: no other process used more than a tenth of a core during the run")
     print(f"bare model.encode : {bare:7.1f} s  ({len(texts) / bare:.0f} texts/s; "
           f"{bare_before:.1f} s before, {bare_after:.1f} s after ingest)  cpu {bare_cpu:6.1f} s")
     print(f"parallax ingest   : {end_to_end:7.1f} s  ({len(texts) / end_to_end:.0f} texts/s)"
