@@ -52,6 +52,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Fire the deferred trigger events queued so far in this transaction (a downgrade further up may
+    # have updated a watched table) while their triggers exist: dropped first, the commit failed
+    # with "could not find trigger".
+    op.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for table in WATCHED:
         op.execute(f"DROP TRIGGER bump_generation_on_truncate ON {table}")
         op.execute(f"DROP TRIGGER bump_generation ON {table}")
