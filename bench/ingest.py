@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.labelled import drafts_of, read_records  # noqa: E402
-from bench.procstat import busy_others, cpu_seconds, processes  # noqa: E402
+from bench.procstat import BusyWatch, cpu_seconds  # noqa: E402
 from bench.synthetic import drop_database, fresh_database  # noqa: E402
 
 # phase label -> (module, function): timed wherever they run (the model phases in a worker thread)
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> None:
     load_before = os.getloadavg()
     postmaster = int((settings.embedded_pg_dir / "postmaster.pid").read_text().split()[0]) \
         if not settings.database_url else os.getpid()
-    snapshot, run_start = processes(), time.perf_counter()
+    watch = BusyWatch({os.getpid(), postmaster}).start()
     bare_before, bare_cpu_before = bare_encode()
 
     phases = _time_phases() if args.profile else {}
@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> None:
         backend = cpu_seconds(pid) - backend_start
 
     bare_after, bare_cpu_after = bare_encode()
-    others = busy_others(snapshot, processes(), time.perf_counter() - run_start, {os.getpid(), postmaster})
+    others = watch.stop()
     bare = (bare_before + bare_after) / 2
     bare_cpu = (bare_cpu_before + bare_cpu_after) / 2
     stored = sum(r.status == "ingested" for r in results)

@@ -51,18 +51,51 @@ def family(roots: set[int], table: dict[int, tuple[str, int, float]]) -> set[int
     return found
 
 
-def busy_others(before: dict, after: dict, seconds: float, mine: set[int],
-                threshold: float = 0.1) -> list[tuple[int, str, float]]:
-    """Processes outside `mine` (and their descendants) that used more than `threshold` of a core
-    between the two snapshots: (pid, name, cores), busiest first. Kernel threads (children of
-    kthreadd, pid 2) are left out: they mostly work for the processes measured (page reclaim). A
-    process that started and ended between the snapshots is not seen."""
-    ours = family(mine | {2}, after) | family(mine | {2}, before)
-    busy = []
-    for pid, (name, _, cpu) in after.items():
-        if pid in ours:
-            continue
-        used = cpu - (before[pid][2] if pid in before and before[pid][0] == name else 0.0)
-        if used / seconds > threshold:
-            busy.append((pid, name, used / seconds))
-    return sorted(busy, key=lambda b: -b[2])
+class BusyWatch:
+    """Samples every process's CPU time once a second in a thread, from start() to stop(), so a
+    process that runs only part of the time (a test run, a build) is seen too. stop() returns the
+    processes outside `mine` (and their descendants) that used more than `threshold` of a core on
+    average: (pid, name, cores), busiest first. Kernel threads (children of kthreadd, pid 2) are
+    left out: they mostly work for the processes measured (page reclaim)."""
+
+    def __init__(self, mine: set[int], threshold: float = 0.1, every_s: float = 1.0):
+        import threading
+
+        self.mine, self.threshold, self.every_s = mine, threshold, every_s
+        self.first: dict[tuple[int, str], float] = {}
+        self.last: dict[tuple[int, str], float] = {}
+        self.parents: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self, initial: bool = False) -> None:
+        for pid, (name, parent, cpu) in processes().items():
+            key = (pid, name)
+            self.first.setdefault(key, cpu if initial else 0.0)  # new since the start: all its CPU counts
+            self.last[key] = cpu
+            self.parents[pid] = parent
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._sample()
+
+    def start(self) -> BusyWatch:
+        import time
+
+        self._sample(initial=True)
+        self._began = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def stop(self) -> list[tuple[int, str, float]]:
+        import time
+
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        seconds = time.perf_counter() - self._began
+        table = {pid: ("", parent, 0.0) for pid, parent in self.parents.items()}
+        ours = family(self.mine | {2}, table)
+        busy = [(pid, name, (self.last[(pid, name)] - first) / seconds) for (pid, name), first in self.first.items()
+                if pid not in ours and (self.last[(pid, name)] - first) / seconds > self.threshold]
+        return sorted(busy, key=lambda b: -b[2])
