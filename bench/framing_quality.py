@@ -72,11 +72,13 @@ def articles_as_passages(rows: list[dict]) -> tuple[list[PassageIn], dict[int, i
 
 def app_highlights(framing, offset: dict[int, int], article_of: dict[int, int],
                    distinctive: bool) -> dict[int, list[Range]]:
-    """Loaded-term highlights per article (what a passage marks as loaded), with the spans of the
-    wording panel's distinctive terms when `distinctive`, as ranges of the article text."""
+    """What a passage marks as loaded (lexicon hits and evaluative words, in the outlet's own words
+    and inside quotes), with the spans of the wording panel's distinctive terms when `distinctive`,
+    as ranges of the article text."""
     out: dict[int, list[Range]] = defaultdict(list)
     for outlet in framing.wording:
-        spans = [h.span for h in outlet.loaded] + [s for d in outlet.distinctive if distinctive for s in d.spans]
+        marked = [*outlet.loaded, *outlet.quoted_loaded, *outlet.evaluative, *outlet.quoted_evaluative]
+        spans = [h.span for h in marked] + [s for d in outlet.distinctive if distinctive for s in d.spans]
         for s in spans:
             base = offset[s.passage_id]
             out[article_of[s.passage_id]].append((base + s.start, base + s.end))
@@ -135,7 +137,7 @@ def main() -> None:
             gold_lexical = [(g["start"], g["end"]) for g in gold if g["bias"] == "lexical"]
             mine = sorted(set(found.get(a, [])))
             highlights_seen += len(mine)
-            candidates = {"Parallax loaded terms (marked in passages)": sorted(set(loaded.get(a, []))),
+            candidates = {"Parallax loaded and evaluative words (marked in passages)": sorted(set(loaded.get(a, []))),
                           "Parallax loaded + distinctive wording": mine}
             candidates.update(reference_highlights(row["text"], len(mine), rng, vader))
             for name, predicted in candidates.items():

@@ -54,7 +54,7 @@ def analyse_event(passages: list[PassageIn], *, story_passages: list[PassageIn] 
     return EventFraming(
         outlets, len(passages),
         analyse_naming(passages, docs, embed=embed),
-        analyse_wording(passages, background=background),
+        analyse_wording(passages, background=background, docs=docs),
         analyse_attribution(passages, docs),
         analyse_tone(passages, docs),
         closest_pairs(passages, embed=embed),
@@ -77,7 +77,7 @@ def analyse_story(passages_by_event: dict[int, list[PassageIn]], unassigned: lis
         analyse_coverage(passages_by_event, unassigned),
         independence(articles),
         analyse_naming(everything, docs, embed=embed),
-        analyse_wording(everything),
+        analyse_wording(everything, docs=docs),
         analyse_attribution(everything, docs),
         analyse_tone(everything, docs),
         events)

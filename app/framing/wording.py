@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from app.framing.common import JsonMixin, Span, by_outlet, span_of, words
+from app.framing.common import JsonMixin, Span, by_outlet, parse, span_of, words
+from app.framing.evaluative import find_evaluative
 from app.framing.inputs import PassageIn
 from app.framing.lexicon import LexiconHit, find_loaded
 from app.framing.quotes import inside, quoted_ranges
@@ -42,8 +43,12 @@ class OutletWording(JsonMixin):
     loaded: list[LexiconHit]
     loaded_count: int
     quoted_loaded: list[LexiconHit] = field(default_factory=list)  # inside direct quotes: the speakers' words
+    evaluative: list[LexiconHit] = field(default_factory=list)  # evaluative.py: rare modifiers, sentiment words
+    quoted_evaluative: list[LexiconHit] = field(default_factory=list)
     explain: str = ("distinctive: top terms by log-odds z; loaded: hits of the shipped loaded-term lexicon in the "
-                    "outlet's own words; quoted_loaded: hits inside direct quotations, the speakers' words")
+                    "outlet's own words; quoted_loaded: hits inside direct quotations, the speakers' words; "
+                    "evaluative: each passage's most unusual and charged adjectives, adverbs and sentiment words "
+                    "beyond the lexicon (quoted_evaluative: inside quotations)")
 
 
 def terms(passage: PassageIn) -> list[tuple[str, int, int]]:
@@ -74,8 +79,10 @@ def log_odds_z(mine: Counter, rest: Counter, prior: Counter) -> dict[str, float]
 
 
 def analyse_wording(passages: list[PassageIn], *, background: list[PassageIn] | None = None,
-                    top_k: int = TOP_K) -> list[OutletWording]:
-    """Per outlet: its most distinctive terms against the other outlets, and its loaded-term hits."""
+                    top_k: int = TOP_K, docs: dict | None = None) -> list[OutletWording]:
+    """Per outlet: its most distinctive terms against the other outlets, its loaded-term hits and
+    its evaluative words (`docs`: the passages' spaCy docs, parsed here when not given)."""
+    docs = docs if docs is not None else parse(passages)
     groups = by_outlet(passages)
     found = {p.id: terms(p) for p in passages}
     counts = {o: Counter(t for p in ps for t, _, _ in found[p.id]) for o, ps in groups.items()}
@@ -98,10 +105,16 @@ def analyse_wording(passages: list[PassageIn], *, background: list[PassageIn] | 
                                               z[w] >= SIGNIFICANT_Z, spans))
                 if len(chosen) >= top_k:
                     break
-        own, quoted = [], []
+        own, quoted, rated, quoted_rated = [], [], [], []
+        ranges = {p.id: quoted_ranges(p.text) for p in ps}
+        articles: dict[int, list] = {}
         for p in ps:
-            ranges = quoted_ranges(p.text)
-            for h in find_loaded(p):
-                (quoted if inside(ranges, h.span.start, h.span.end) else own).append(h)
-        result.append(OutletWording(outlet, chosen, own, len(own), quoted))
+            hits = find_loaded(p)
+            for h in hits:
+                (quoted if inside(ranges[p.id], h.span.start, h.span.end) else own).append(h)
+            articles.setdefault(p.article_id, []).append((p, docs[p.id], [(h.span.start, h.span.end) for h in hits]))
+        for article in articles.values():
+            for h in find_evaluative(article):
+                (quoted_rated if inside(ranges[h.span.passage_id], h.span.start, h.span.end) else rated).append(h)
+        result.append(OutletWording(outlet, chosen, own, len(own), quoted, rated, quoted_rated))
     return result

@@ -97,13 +97,18 @@ def framing_spans(framing: dict[str, Any] | None) -> Spans:
                 a["verb_span"],
                 Mark("attribution", why + (f" ({', '.join(flags)})" if flags else ""), a["stance"]),
             )
+    quoted = " (inside a quote: the speaker's words, which the outlet chose to quote)"
     for outlet in framing.get("wording", []):
-        for hit in outlet["loaded"]:
-            _add(
-                found,
-                hit["span"],
-                Mark("loaded", f"loaded term ({hit['category']}): ‘{hit['span']['text']}’"),
-            )
+        # An older snapshot has no evaluative words and no quoted lists.
+        for key, suffix in (("loaded", ""), ("quoted_loaded", quoted)):
+            for hit in outlet.get(key, []):
+                why = f"loaded term ({hit['category']}): ‘{hit['span']['text']}’{suffix}"
+                _add(found, hit["span"], Mark("loaded", why))
+        for key, suffix in (("evaluative", ""), ("quoted_evaluative", quoted)):
+            for hit in outlet.get(key, []):
+                why = (f"evaluative word: ‘{hit['span']['text']}’, among this passage's most unusual and charged "
+                       f"adjectives, adverbs and sentiment words{suffix}")
+                _add(found, hit["span"], Mark("loaded", why))
     for row in framing.get("naming", []):
         if not row["varied"]:
             continue

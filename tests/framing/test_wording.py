@@ -49,3 +49,33 @@ def test_a_loaded_term_inside_a_direct_quote_is_listed_as_the_speakers_not_the_o
     [mine, _] = analyse_wording([quoting, other])
     assert [h.span.text for h in mine.loaded] == ["regime"] and mine.loaded_count == 1
     assert [h.span.text for h in mine.quoted_loaded] == ["so-called"]
+
+
+def _evaluative(*texts, outlet="a"):
+    ps = [passage(t, id=i, outlet=outlet) for i, t in enumerate(texts)]
+    [mine] = analyse_wording(ps)
+    return mine
+
+
+def test_the_most_unusual_and_charged_words_of_an_article_are_marked_as_evaluative():
+    mine = _evaluative("The senator gave a scathing, vitriolic speech about the new budget on Monday, and aides "
+                       "said the plan would cut spending on schools by ten percent over the next three years.")
+    marked = [h.span.text for h in mine.evaluative]
+    assert marked and set(marked) <= {"scathing", "vitriolic"}
+    assert all(h.category == "evaluative word" for h in mine.evaluative)
+    assert "new" not in marked and "Monday" not in marked and "senator" not in marked
+
+
+def test_evaluative_words_go_where_the_article_is_charged_not_one_per_passage():
+    mine = _evaluative("The committee met on Tuesday in the capital and reviewed the budget for the coming year, "
+                       "as it does every spring, before sending its report to the full chamber for a vote.",
+                       "Critics called the plan a grotesque, shameless giveaway, a cynical and dishonest ploy "
+                       "that would gut schools while rewarding donors, and vowed to fight it.")
+    assert {h.span.passage_id for h in mine.evaluative} == {1}
+
+
+def test_evaluative_words_inside_a_quote_are_the_speakers_and_listed_apart():
+    mine = _evaluative("“This is a grotesque and shameless giveaway,” the senator said of the budget, which the "
+                       "committee sent to the chamber on Tuesday after a long debate about school funding.")
+    assert {h.span.text for h in mine.quoted_evaluative} & {"grotesque", "shameless"}
+    assert not {h.span.text for h in mine.evaluative} & {"grotesque", "shameless"}

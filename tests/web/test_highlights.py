@@ -88,6 +88,27 @@ def test_framing_spans_skip_plain_names_and_explain_each_kind():
     assert found[(25, 44)].why.startswith("how A names the war: ‘unprovoked invasion’")
 
 
+def span(start: int, end: int, text: str) -> dict:
+    return {"passage_id": 1, "start": start, "end": end, "text": text}
+
+
+def test_evaluative_words_are_marked_and_quoted_ones_say_whose_words_they_are():
+    framing = {"wording": [{
+        "loaded": [],
+        "quoted_loaded": [{"term": "sham", "category": "evaluative modifier", "span": span(30, 34, "sham")}],
+        "evaluative": [{"term": "scathing", "category": "evaluative word", "span": span(2, 10, "scathing")}],
+        "quoted_evaluative": [{"term": "grotesque", "category": "evaluative word", "span": span(15, 24, "grotesque")}],
+    }]}
+    found = {(s, e): m for s, e, m in framing_spans(framing)[1]}
+    assert found[(2, 10)].kind == "loaded" and found[(2, 10)].why.startswith("evaluative word: ‘scathing’")
+    assert "inside a quote" not in found[(2, 10)].why
+    assert "inside a quote: the speaker's words" in found[(15, 24)].why
+    assert found[(30, 34)].why.startswith("loaded term (evaluative modifier): ‘sham’ (inside a quote")
+    # A snapshot taken before evaluative words existed still highlights its loaded terms.
+    older = {"wording": [{"loaded": [{"term": "sham", "category": "x", "span": span(30, 34, "sham")}]}]}
+    assert list(framing_spans(older)[1]) and framing_spans(older)[1][0][:2] == (30, 34)
+
+
 def test_passage_text_is_escaped_inside_and_outside_marks(session):
     story = Story(title="Escaping")
     session.add(story)
