@@ -23,6 +23,7 @@ from app.framing.lexicon import LexiconHit
 RATE_PER_100_WORDS = 2.5
 CATEGORY = "evaluative word"
 MODIFIERS = ("ADJ", "ADV")
+RELATIONAL = ("al", "ic")  # endings of relational adjectives; judged ones are in VADER ("cynical", "tragic")
 
 
 @lru_cache(maxsize=1)
@@ -40,21 +41,42 @@ def rarity(word: str) -> float:
     return max(0.0, 7.0 - zipf_frequency(word, "en"))
 
 
-def score(token) -> float:
-    """0 for a word that cannot be evaluative here; else rarity (modifiers) plus |valence|."""
+# Adverbs that order or hedge the telling rather than judge ("Additionally, ...").
+CONNECTIVES = frozenset({
+    "additionally", "initially", "previously", "currently", "recently", "subsequently", "eventually",
+    "ultimately", "meanwhile", "furthermore", "moreover", "however", "nevertheless", "nonetheless",
+    "consequently", "accordingly", "approximately", "respectively", "primarily", "largely", "mostly",
+    "particularly", "especially", "specifically", "officially", "formally", "publicly", "finally",
+    "directly", "immediately", "nearly", "roughly", "reportedly", "allegedly", "similarly", "likewise",
+    "instead", "thereby", "therefore", "thus", "later", "earlier", "already", "still", "again", "ago",
+})
+
+
+def score(token, shared: frozenset[str] = frozenset()) -> float:
+    """0 for a word that cannot be evaluative here; else rarity (modifiers) plus |valence|.
+    `shared`: words the other outlets of the story use as well; a noun among them is the story's
+    subject ("war", "peace", "crisis"), not this outlet's choice."""
     if not token.is_alpha or token.is_stop or token.ent_type_ or token.pos_ in ("PROPN", "NUM"):
         return 0.0
+    if token.is_title and not token.is_sent_start:
+        return 0.0  # a name the entity tagger missed ("Kyiv")
     lower = token.lower_
-    return (rarity(lower) if token.pos_ in MODIFIERS else 0.0) + abs(_valence().get(lower, 0.0))
+    if lower in CONNECTIVES or token.pos_ == "NOUN" and lower in shared:
+        return 0.0
+    valence = abs(_valence().get(lower, 0.0))
+    if not valence and token.pos_ == "ADJ" and lower.endswith(RELATIONAL):
+        return 0.0  # "presidential", "geopolitical", "diplomatic": they classify, they do not judge
+    return (rarity(lower) if token.pos_ in MODIFIERS else 0.0) + valence
 
 
-def find_evaluative(article: list[tuple[PassageIn, object, list[tuple[int, int]]]]) -> list[LexiconHit]:
+def find_evaluative(article: list[tuple[PassageIn, object, list[tuple[int, int]]]],
+                    shared: frozenset[str] = frozenset()) -> list[LexiconHit]:
     """The most evaluative words of one article's passages, given as (passage, spaCy doc, spans
     already marked there by the lexicon, which are left out), in text order. Chosen across the
     article, not per passage: a neutral passage gets none, a charged one several."""
     words = sum(1 for _, doc, _ in article for t in doc if t.is_alpha)
     keep = round(words * RATE_PER_100_WORDS / 100)
-    scored = [(s, k, t) for k, (_, doc, taken) in enumerate(article) for t in doc if (s := score(t)) > 0
+    scored = [(s, k, t) for k, (_, doc, taken) in enumerate(article) for t in doc if (s := score(t, shared)) > 0
               and not any(t.idx < e and b < t.idx + len(t) for b, e in taken)]
     best = sorted(scored, key=lambda x: (-x[0], x[1], x[2].i))[:keep]
     return [LexiconHit(t.lower_, CATEGORY, span_of(article[k][0], t.idx, t.idx + len(t)))

@@ -113,8 +113,9 @@ def analyse_wording(passages: list[PassageIn], *, background: list[PassageIn] | 
             for h in hits:
                 (quoted if inside(ranges[p.id], h.span.start, h.span.end) else own).append(h)
             articles.setdefault(p.article_id, []).append((p, docs[p.id], [(h.span.start, h.span.end) for h in hits]))
+        shared = frozenset(w for other, c in counts.items() if other != outlet for w in c)
         for article in articles.values():
-            for h in find_evaluative(article):
+            for h in find_evaluative(article, shared):
                 (quoted_rated if inside(ranges[h.span.passage_id], h.span.start, h.span.end) else rated).append(h)
         result.append(OutletWording(outlet, chosen, own, len(own), quoted, rated, quoted_rated))
     return result

@@ -79,3 +79,14 @@ def test_evaluative_words_inside_a_quote_are_the_speakers_and_listed_apart():
                        "committee sent to the chamber on Tuesday after a long debate about school funding.")
     assert {h.span.text for h in mine.quoted_evaluative} & {"grotesque", "shameless"}
     assert not {h.span.text for h in mine.evaluative} & {"grotesque", "shameless"}
+
+
+def test_names_connectives_relational_adjectives_and_the_storys_own_nouns_are_not_evaluative():
+    story = [passage("Additionally, the presidential envoy met Kyiv officials about the war and called the "
+                     "offer a grotesque, shameless sham that would betray every family still waiting for news.",
+                     id=1, outlet="a"),
+             passage("The envoy discussed the war with officials in the capital on Monday afternoon.", id=2, outlet="b")]
+    [mine, _] = analyse_wording(story)
+    marked = {h.span.text for h in mine.evaluative}
+    assert marked & {"grotesque", "shameless", "betray"}
+    assert not marked & {"Additionally", "presidential", "Kyiv", "war"}
