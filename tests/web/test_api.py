@@ -97,6 +97,29 @@ def test_openapi_documents_the_api_and_not_the_pages(client):
     assert "/upload" not in paths and "/" not in paths and "/docs" not in paths
 
 
+def test_every_refusal_an_operation_can_answer_is_in_the_schema_with_one_shape(client, session):
+    schema = client.get("/openapi.json").json()
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in schema["paths"].items():
+        if not path.startswith("/api/"):
+            continue  # /healthz and /readyz answer 200 or 503 only
+        for method, op in operations.items():
+            codes = {int(c) for c in op["responses"]}
+            assert 422 in codes, (method, path)
+            if method in ("post", "put", "patch", "delete"):
+                assert {413, 429} <= codes, (method, path)  # the body limit and the rate limit
+            if "{" in path and method == "get":
+                assert 404 in codes, (method, path)
+            for code in codes - {200, 201, 202, 204, 308}:
+                body = op["responses"][str(code)]["content"]["application/json"]["schema"]
+                assert body == problem, (method, path, code)
+    # What the server answers has that shape: a sentence, or one entry per field.
+    missing = client.get("/api/articles/987654321")
+    assert missing.status_code == 404 and isinstance(missing.json()["detail"], str)
+    invalid = client.get("/api/stories?page=0")
+    assert invalid.status_code == 422 and all({"loc", "msg", "type"} <= set(d) for d in invalid.json()["detail"])
+
+
 def test_the_api_reference_page_loads_nothing_from_outside_the_site(client):
     docs = client.get("/docs")
     assert docs.status_code == 200

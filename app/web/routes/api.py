@@ -33,8 +33,6 @@ from app.snapshots.service import SnapshotError, StaleView, compare_with_live, c
 from app.web.deps import SessionDep
 from app.web.submissions import Submission, submit_article
 
-router = APIRouter(prefix="/api", tags=["api"])
-
 
 class StoryPage(BaseModel):
     items: list[StorySummary]
@@ -88,13 +86,36 @@ class SnapshotOut(BaseModel):
 
 
 class FieldError(BaseModel):
-    loc: list[str]
+    loc: list[str | int]
     msg: str
     type: str
 
 
-class FieldErrors(BaseModel):
-    detail: list[FieldError]
+class Problem(BaseModel):
+    """Every refusal has this shape: `detail` says why, in a sentence, or one entry per field (422)."""
+
+    detail: str | list[FieldError]
+
+
+REFUSALS = {
+    401: "Writes need the admin token: `Authorization: Bearer <token>`",
+    404: "There is no such item (an id regrouped away redirects with 308 instead)",
+    409: "The page changed after it was loaded (the `fingerprint` differs)",
+    413: "The request body is over the limit; nothing was read or stored",
+    422: "Invalid input: one entry per field, or a sentence",
+    428: "Deleting cannot be undone: repeat the article id as `confirm`",
+    429: "Too many writes from this address; `Retry-After` says when to try again",
+}
+
+
+def refusals(*codes: int) -> dict:
+    """OpenAPI responses for the refusals an operation can answer, all with the Problem shape."""
+    return {code: {"model": Problem, "description": REFUSALS[code]} for code in codes}
+
+
+WRITE = (413, 422, 429)  # any POST, PUT or DELETE: body limit, validation, rate limit
+
+router = APIRouter(prefix="/api", tags=["api"], responses=refusals(422))
 
 
 class JobOut(BaseModel):
@@ -144,7 +165,8 @@ def api_list_stories(session: SessionDep, outlet_id: int | None = None, date_fro
     return StoryPage(items=items, total=total, page=page)
 
 
-@router.get("/stories/{story_id}", response_model=StoryOverview, responses={308: {"description": "Regrouped"}})
+@router.get("/stories/{story_id}", response_model=StoryOverview,
+            responses={308: {"description": "Regrouped"}} | refusals(404))
 def api_get_story(session: SessionDep, story_id: int):
     """A story with its coverage by outlet and every event; an id merged away redirects to its successor."""
     overview = get_story_overview(session=session, story_id=story_id, framing=True)
@@ -157,7 +179,8 @@ def api_list_events(session: SessionDep, story_id: int | None = None, page: int 
     return EventPage(items=items, total=total, page=page)
 
 
-@router.get("/events/{event_id}", response_model=EventComparison, responses={308: {"description": "Regrouped"}})
+@router.get("/events/{event_id}", response_model=EventComparison,
+            responses={308: {"description": "Regrouped"}} | refusals(404))
 def api_get_event(session: SessionDep, event_id: int):
     comparison = get_event_comparison(session=session, event_id=event_id, framing=True)
     return comparison if comparison is not None else _moved("event", event_id, session, "events")
@@ -170,7 +193,7 @@ def api_list_articles(session: SessionDep, outlet_id: int | None = None, story_i
     return ArticlePage(items=items, total=total, page=page)
 
 
-@router.get("/articles/{article_id}", response_model=ArticleDetail)
+@router.get("/articles/{article_id}", response_model=ArticleDetail, responses=refusals(404))
 def api_get_article(session: SessionDep, article_id: int):
     detail = get_article_detail(session=session, article_id=article_id)
     if detail is None:
@@ -179,7 +202,7 @@ def api_get_article(session: SessionDep, article_id: int):
 
 
 @router.post("/articles", status_code=202, response_model=JobOut, dependencies=[Depends(require_writer)],
-             responses={422: {"model": FieldErrors}, 401: {"description": "Needs the admin token"}})
+             responses=refusals(401, *WRITE))
 def api_create_article(session: SessionDep, body: ArticleIn):
     """Check the article at once (422 with an error per field), then embed and group it in a job:
     202 with the job; follow its `url` until `status` is done (then `article` is set) or failed.
@@ -196,9 +219,7 @@ def api_create_article(session: SessionDep, body: ArticleIn):
 
 
 @router.delete("/articles/{article_id}", status_code=204, dependencies=[Depends(require_writer)],
-               responses={401: {"description": "Needs the admin token"},
-                          404: {"description": "No such article"},
-                          428: {"description": "Deleting cannot be undone: repeat the article id as `confirm`"}})
+               responses=refusals(401, 404, 428, *WRITE))
 def api_delete_article(session: SessionDep, article_id: int,
                        confirm: int | None = Query(None, description="The article id again: deleting cannot be undone")):
     """Delete an article with its passages; events and a story left empty go with it. Nothing can
@@ -212,7 +233,7 @@ def api_delete_article(session: SessionDep, article_id: int,
 
 
 @router.post("/recluster", status_code=202, response_model=JobOut, dependencies=[Depends(require_writer)],
-             responses={401: {"description": "Needs the admin token"}})
+             responses=refusals(401, *WRITE))
 def api_recluster(session: SessionDep):
     """Recompute every story and event in a job (one at a time: a second call returns the same job)."""
     job = queue.enqueue(session=session, kind=RECLUSTER, key="recluster", payload={},
@@ -220,7 +241,7 @@ def api_recluster(session: SessionDep):
     return accepted(session, job)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut)
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=refusals(404))
 def api_get_job(session: SessionDep, job_id: int):
     job = queue.get_job(session=session, job_id=job_id)
     if job is None:
@@ -233,7 +254,7 @@ def api_list_outlets(session: SessionDep):
     return list_outlets(session=session)
 
 
-@router.get("/outlets/{outlet_id}", response_model=OutletDetail)
+@router.get("/outlets/{outlet_id}", response_model=OutletDetail, responses=refusals(404))
 def api_get_outlet(session: SessionDep, outlet_id: int, page: int = Query(1, ge=1)):
     detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
     if detail is None:
@@ -250,7 +271,7 @@ def _snapshot_out(request: Request, session, snapshot: Snapshot) -> SnapshotOut:
     )
 
 
-@router.post("/snapshots", status_code=201, response_model=SnapshotOut)
+@router.post("/snapshots", status_code=201, response_model=SnapshotOut, responses=refusals(404, 409, *WRITE))
 def api_create_snapshot(request: Request, session: SessionDep, body: SnapshotIn):
     """Freeze an event or story as it is now; it stays readable at /c/<id> after later changes."""
     try:
@@ -264,7 +285,7 @@ def api_create_snapshot(request: Request, session: SessionDep, body: SnapshotIn)
     return _snapshot_out(request, session, snapshot)
 
 
-@router.get("/snapshots/{snapshot_id}", response_model=SnapshotOut)
+@router.get("/snapshots/{snapshot_id}", response_model=SnapshotOut, responses=refusals(404))
 def api_get_snapshot(request: Request, session: SessionDep, snapshot_id: str):
     snapshot = get_snapshot(session=session, snapshot_id=snapshot_id)
     if snapshot is None:
