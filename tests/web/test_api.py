@@ -116,6 +116,9 @@ def test_every_refusal_an_operation_can_answer_is_in_the_schema_with_one_shape(c
     # What the server answers has that shape: a sentence, or one entry per field.
     missing = client.get("/api/articles/987654321")
     assert missing.status_code == 404 and isinstance(missing.json()["detail"], str)
+    # Ids and pages are Postgres integers, and the schema says so: a larger one is invalid input.
+    assert schema["paths"]["/api/stories/{story_id}"]["get"]["parameters"][0]["schema"]["maximum"] == 2**31 - 1
+    assert client.get(f"/api/stories/{2**40}").status_code == 422
     invalid = client.get("/api/stories?page=0")
     assert invalid.status_code == 422 and all({"loc", "msg", "type"} <= set(d) for d in invalid.json()["detail"])
 

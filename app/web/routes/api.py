@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.browse.articles import get_article_detail, get_outlet_detail, list_articles, list_outlets
 from app.browse.comparisons import get_event_comparison, get_story_overview
@@ -64,7 +64,7 @@ class ArticleIn(BaseModel):
 
 class SnapshotIn(BaseModel):
     kind: Literal["event", "story"]
-    id: int
+    id: int = Field(ge=1, le=2**31 - 1)  # a Postgres integer id
     fingerprint: str | None = None  # what the client showed; refused with 409 if the live view differs
 
 
@@ -98,6 +98,7 @@ class Problem(BaseModel):
 
 
 REFUSALS = {
+    400: "The body could not be read (not UTF-8, or a broken form)",
     401: "Writes need the admin token: `Authorization: Bearer <token>`",
     404: "There is no such item (an id regrouped away redirects with 308 instead)",
     409: "The page changed after it was loaded (the `fingerprint` differs)",
@@ -113,7 +114,11 @@ def refusals(*codes: int) -> dict:
     return {code: {"model": Problem, "description": REFUSALS[code]} for code in codes}
 
 
-WRITE = (413, 422, 429)  # any POST, PUT or DELETE: body limit, validation, rate limit
+WRITE = (400, 413, 422, 429)  # any POST, PUT or DELETE: unreadable body, body limit, validation, rate limit
+DB_INT = 2**31 - 1  # ids and pages are Postgres integers: larger values are refused by the schema (422)
+ItemId = Annotated[int, Path(ge=1, le=DB_INT)]
+IdFilter = Annotated[int | None, Query(ge=1, le=DB_INT)]
+PageQuery = Annotated[int, Query(ge=1, le=DB_INT)]
 
 router = APIRouter(prefix="/api", tags=["api"], responses=refusals(422))
 
@@ -158,8 +163,8 @@ def _moved(kind: str, old_id: int, session, prefix: str) -> RedirectResponse:
 
 
 @router.get("/stories", response_model=StoryPage)
-def api_list_stories(session: SessionDep, outlet_id: int | None = None, date_from: date | None = None,
-                     date_to: date | None = None, page: int = Query(1, ge=1)):
+def api_list_stories(session: SessionDep, outlet_id: IdFilter = None, date_from: date | None = None,
+                     date_to: date | None = None, page: PageQuery = 1):
     items, total = list_stories(session=session, outlet_id=outlet_id, date_from=date_from, date_to=date_to,
                                 page=page)
     return StoryPage(items=items, total=total, page=page)
@@ -167,34 +172,34 @@ def api_list_stories(session: SessionDep, outlet_id: int | None = None, date_fro
 
 @router.get("/stories/{story_id}", response_model=StoryOverview,
             responses={308: {"description": "Regrouped"}} | refusals(404))
-def api_get_story(session: SessionDep, story_id: int):
+def api_get_story(session: SessionDep, story_id: ItemId):
     """A story with its coverage by outlet and every event; an id merged away redirects to its successor."""
     overview = get_story_overview(session=session, story_id=story_id, framing=True)
     return overview if overview is not None else _moved("story", story_id, session, "stories")
 
 
 @router.get("/events", response_model=EventPage)
-def api_list_events(session: SessionDep, story_id: int | None = None, page: int = Query(1, ge=1)):
+def api_list_events(session: SessionDep, story_id: IdFilter = None, page: PageQuery = 1):
     items, total = list_events(session=session, story_id=story_id, page=page)
     return EventPage(items=items, total=total, page=page)
 
 
 @router.get("/events/{event_id}", response_model=EventComparison,
             responses={308: {"description": "Regrouped"}} | refusals(404))
-def api_get_event(session: SessionDep, event_id: int):
+def api_get_event(session: SessionDep, event_id: ItemId):
     comparison = get_event_comparison(session=session, event_id=event_id, framing=True)
     return comparison if comparison is not None else _moved("event", event_id, session, "events")
 
 
 @router.get("/articles", response_model=ArticlePage)
-def api_list_articles(session: SessionDep, outlet_id: int | None = None, story_id: int | None = None,
-                      page: int = Query(1, ge=1)):
+def api_list_articles(session: SessionDep, outlet_id: IdFilter = None, story_id: IdFilter = None,
+                      page: PageQuery = 1):
     items, total = list_articles(session=session, outlet_id=outlet_id, story_id=story_id, page=page)
     return ArticlePage(items=items, total=total, page=page)
 
 
 @router.get("/articles/{article_id}", response_model=ArticleDetail, responses=refusals(404))
-def api_get_article(session: SessionDep, article_id: int):
+def api_get_article(session: SessionDep, article_id: ItemId):
     detail = get_article_detail(session=session, article_id=article_id)
     if detail is None:
         raise HTTPException(404, f"There is no article {article_id}.")
@@ -220,7 +225,7 @@ def api_create_article(session: SessionDep, body: ArticleIn):
 
 @router.delete("/articles/{article_id}", status_code=204, dependencies=[Depends(require_writer)],
                responses=refusals(401, 404, 428, *WRITE))
-def api_delete_article(session: SessionDep, article_id: int,
+def api_delete_article(session: SessionDep, article_id: ItemId,
                        confirm: int | None = Query(None, description="The article id again: deleting cannot be undone")):
     """Delete an article with its passages; events and a story left empty go with it. Nothing can
     bring it back, so the request must repeat the article's id: `DELETE /api/articles/12?confirm=12`."""
@@ -242,7 +247,7 @@ def api_recluster(session: SessionDep):
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=refusals(404))
-def api_get_job(session: SessionDep, job_id: int):
+def api_get_job(session: SessionDep, job_id: ItemId):
     job = queue.get_job(session=session, job_id=job_id)
     if job is None:
         raise HTTPException(404, f"There is no job {job_id}.")
@@ -255,7 +260,7 @@ def api_list_outlets(session: SessionDep):
 
 
 @router.get("/outlets/{outlet_id}", response_model=OutletDetail, responses=refusals(404))
-def api_get_outlet(session: SessionDep, outlet_id: int, page: int = Query(1, ge=1)):
+def api_get_outlet(session: SessionDep, outlet_id: ItemId, page: PageQuery = 1):
     detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
     if detail is None:
         raise HTTPException(404, f"There is no outlet {outlet_id}.")
