@@ -119,6 +119,8 @@ def test_every_refusal_an_operation_can_answer_is_in_the_schema_with_one_shape(c
     # Ids and pages are Postgres integers, and the schema says so: a larger one is invalid input.
     assert schema["paths"]["/api/stories/{story_id}"]["get"]["parameters"][0]["schema"]["maximum"] == 2**31 - 1
     assert client.get(f"/api/stories/{2**40}").status_code == 422
+    assert client.get("/api/stories?date_to=0").status_code == 422  # a number is not a date
+    assert client.get("/api/stories?date_to=2026-01-31").status_code == 200
     invalid = client.get("/api/stories?page=0")
     assert invalid.status_code == 422 and all({"loc", "msg", "type"} <= set(d) for d in invalid.json()["detail"])
 

@@ -1,12 +1,13 @@
 """The JSON API (/api, documented at /docs): the same app.browse and app.snapshots functions as the pages."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from app.browse.articles import get_article_detail, get_outlet_detail, list_articles, list_outlets
 from app.browse.comparisons import get_event_comparison, get_story_overview
@@ -120,6 +121,17 @@ ItemId = Annotated[int, Path(ge=1, le=DB_INT)]
 IdFilter = Annotated[int | None, Query(ge=1, le=DB_INT)]
 PageQuery = Annotated[int, Query(ge=1, le=DB_INT)]
 
+
+def _iso_date(value):
+    """Only YYYY-MM-DD: pydantic alone also read a number as a date (`date_to=0` was 1970-01-01)."""
+    if value is None or isinstance(value, date) or isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("should be a date as YYYY-MM-DD")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DateFilter = Annotated[date | None, BeforeValidator(_iso_date), Query()]
+
 router = APIRouter(prefix="/api", tags=["api"], responses=refusals(422))
 
 
@@ -163,8 +175,8 @@ def _moved(kind: str, old_id: int, session, prefix: str) -> RedirectResponse:
 
 
 @router.get("/stories", response_model=StoryPage)
-def api_list_stories(session: SessionDep, outlet_id: IdFilter = None, date_from: date | None = None,
-                     date_to: date | None = None, page: PageQuery = 1):
+def api_list_stories(session: SessionDep, outlet_id: IdFilter = None, date_from: DateFilter = None,
+                     date_to: DateFilter = None, page: PageQuery = 1):
     items, total = list_stories(session=session, outlet_id=outlet_id, date_from=date_from, date_to=date_to,
                                 page=page)
     return StoryPage(items=items, total=total, page=page)
