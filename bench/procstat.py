@@ -2,17 +2,26 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
+
+
+def _stat(pid: int | str) -> tuple[str, int, float]:
+    """(name, parent pid, user + system CPU seconds) from /proc/PID/stat; OSError when it is gone."""
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    fields = raw.rsplit(")", 1)[1].split()
+    return raw[raw.index("(") + 1: raw.rindex(")")], int(fields[1]), \
+        (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds the process has used so far; 0.0 when it cannot be read (a
     database backend on another machine)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return _stat(pid)[2]
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -26,26 +35,21 @@ def peak_rss_mib(pid: int) -> float:
 def processes() -> dict[int, tuple[str, int, float]]:
     """Every process Linux shows: pid -> (name, parent pid, CPU seconds so far)."""
     out = {}
-    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        name = raw[raw.index("(") + 1: raw.rindex(")")]
-        fields = raw.rsplit(")", 1)[1].split()
-        out[int(entry.name)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        if entry.name.isdigit():
+            try:
+                out[int(entry.name)] = _stat(entry.name)
+            except OSError:
+                continue  # gone meanwhile
     return out
 
 
-def family(roots: set[int], table: dict[int, tuple[str, int, float]]) -> set[int]:
-    """The given processes and all their descendants."""
+def family(roots: set[int], parents: dict[int, int]) -> set[int]:
+    """The given processes and all their descendants (`parents`: pid -> parent pid)."""
     found = set(roots)
     grew = True
     while grew:
-        more = {pid for pid, (_, parent, _) in table.items() if parent in found} - found
+        more = {pid for pid, parent in parents.items() if parent in found} - found
         found |= more
         grew = bool(more)
     return found
@@ -59,8 +63,6 @@ class BusyWatch:
     left out: they mostly work for the processes measured (page reclaim)."""
 
     def __init__(self, mine: set[int], threshold: float = 0.1, every_s: float = 1.0):
-        import threading
-
         self.mine, self.threshold, self.every_s = mine, threshold, every_s
         self.first: dict[tuple[int, str], float] = {}
         self.last: dict[tuple[int, str], float] = {}
@@ -80,22 +82,17 @@ class BusyWatch:
             self._sample()
 
     def start(self) -> BusyWatch:
-        import time
-
         self._sample(initial=True)
         self._began = time.perf_counter()
         self._thread.start()
         return self
 
     def stop(self) -> list[tuple[int, str, float]]:
-        import time
-
         self._stop.set()
         self._thread.join()
         self._sample()
         seconds = time.perf_counter() - self._began
-        table = {pid: ("", parent, 0.0) for pid, parent in self.parents.items()}
-        ours = family(self.mine | {2}, table)
+        ours = family(self.mine | {2}, self.parents)
         busy = [(pid, name, (self.last[(pid, name)] - first) / seconds) for (pid, name), first in self.first.items()
                 if pid not in ours and (self.last[(pid, name)] - first) / seconds > self.threshold]
         return sorted(busy, key=lambda b: -b[2])

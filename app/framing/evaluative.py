@@ -1,4 +1,4 @@
-"""Evaluative words beyond the shipped lexicon: in each passage, the few words that judge rather
+"""Evaluative words beyond the shipped lexicon: in each article, the few words that judge rather
 than report, ranked by how unusual and how charged they are.
 
 A candidate is a word that is not a name, a number or a function word, and is either an adjective

@@ -47,7 +47,7 @@ class OutletWording(JsonMixin):
     quoted_evaluative: list[LexiconHit] = field(default_factory=list)
     explain: str = ("distinctive: top terms by log-odds z; loaded: hits of the shipped loaded-term lexicon in the "
                     "outlet's own words; quoted_loaded: hits inside direct quotations, the speakers' words; "
-                    "evaluative: each passage's most unusual and charged adjectives, adverbs and sentiment words "
+                    "evaluative: each article's most unusual and charged adjectives, adverbs and sentiment words "
                     "beyond the lexicon (quoted_evaluative: inside quotations)")
 
 

@@ -106,7 +106,7 @@ def framing_spans(framing: dict[str, Any] | None) -> Spans:
                 _add(found, hit["span"], Mark("loaded", why))
         for key, suffix in (("evaluative", ""), ("quoted_evaluative", quoted)):
             for hit in outlet.get(key, []):
-                why = (f"evaluative word: ‘{hit['span']['text']}’, among this passage's most unusual and charged "
+                why = (f"evaluative word: ‘{hit['span']['text']}’, among this article's most unusual and charged "
                        f"adjectives, adverbs and sentiment words{suffix}")
                 _add(found, hit["span"], Mark("loaded", why))
     for row in framing.get("naming", []):

@@ -34,6 +34,7 @@ from app.snapshots.service import SnapshotError, StaleView, compare_with_live, c
 from app.web.deps import SessionDep
 from app.web.submissions import Submission, submit_article
 
+DB_INT = 2**31 - 1  # ids and pages are Postgres integers: larger values are refused by the schema (422)
 
 class StoryPage(BaseModel):
     items: list[StorySummary]
@@ -65,7 +66,7 @@ class ArticleIn(BaseModel):
 
 class SnapshotIn(BaseModel):
     kind: Literal["event", "story"]
-    id: int = Field(ge=1, le=2**31 - 1)  # a Postgres integer id
+    id: int = Field(ge=1, le=DB_INT)
     fingerprint: str | None = None  # what the client showed; refused with 409 if the live view differs
 
 
@@ -116,10 +117,12 @@ def refusals(*codes: int) -> dict:
 
 
 WRITE = (400, 413, 422, 429)  # any POST, PUT or DELETE: unreadable body, body limit, validation, rate limit
-DB_INT = 2**31 - 1  # ids and pages are Postgres integers: larger values are refused by the schema (422)
 ItemId = Annotated[int, Path(ge=1, le=DB_INT)]
 IdFilter = Annotated[int | None, Query(ge=1, le=DB_INT)]
 PageQuery = Annotated[int, Query(ge=1, le=DB_INT)]
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date(value):
@@ -129,7 +132,6 @@ def _iso_date(value):
     raise ValueError("should be a date as YYYY-MM-DD")
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DateFilter = Annotated[date | None, BeforeValidator(_iso_date), Query()]
 
 router = APIRouter(prefix="/api", tags=["api"], responses=refusals(422))
