@@ -13,6 +13,11 @@ they are not passages.
   span; recall: gold lexical spans overlapped by a highlight. The same per sentence. References
   on the same text: random words (as many as the app highlights per article), every word of
   VADER's lexicon, every adjective and adverb that is not part of a name.
+- One-sided content: the sentences the one-sided panel marks (app/framing/one_sided.py) against the
+  sentences overlapping informational-bias spans, beside every sentence and random sentences (as
+  many as the app marks per article). The model was fitted on basil-dev (bench/fit_one_sided.py
+  prints its topic-wise cross-validated figure, the one to quote for unseen news): on basil-dev
+  this figure is in-sample.
 - Who is quoted: of the gold quote spans with a named speaker, the share whose overlapping
   attribution names that speaker (last names compared).
 """
@@ -117,6 +122,7 @@ def main() -> None:
             events[row["event"]].append(row)
 
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    one_sided: dict[str, list[int]] = defaultdict(lambda: [0] * 4)
     speakers = [0, 0]
     highlights_seen = 0
     for rows in events.values():
@@ -131,8 +137,23 @@ def main() -> None:
                 for s in [*a.quotes, *([a.content] if a.content else [])]:
                     base = offset[s.passage_id]
                     said[article_of[s.passage_id]].append(((base + s.start, base + s.end), a.speaker))
+        sided = defaultdict(list)
+        for outlet in framing.one_sided:
+            for sent in outlet.sentences:
+                base = offset[sent.span.passage_id]
+                sided[article_of[sent.span.passage_id]].append((base + sent.span.start, base + sent.span.end))
         for a, row in enumerate(rows):
             gold = [g for g in row["meta"]["bias_spans"] if g["field"] == "text"]
+            informational = [(g["start"], g["end"]) for g in gold if g["bias"] == "informational"]
+            sentences = [(x.start, x.end) for x in sentence_spans(row["text"])]
+            flagged = [x for x in sentences if _overlaps(x, sided.get(a, []))]
+            for name, predicted in (("Parallax one-sided sentences (in-sample)", flagged),
+                                    ("every sentence", sentences),
+                                    ("random sentences, as many", rng.sample(sentences, len(flagged)))):
+                _, n, hits, truth = sentence_prf(row["text"], predicted, informational, informational)
+                t = one_sided[name]
+                for k, v in enumerate((hits, n, hits, truth)):
+                    t[k] += v
             gold_any = [(g["start"], g["end"]) for g in gold]
             gold_lexical = [(g["start"], g["end"]) for g in gold if g["bias"] == "lexical"]
             mine = sorted(set(found.get(a, [])))
@@ -156,6 +177,9 @@ def main() -> None:
     print(f"{'loaded wording vs gold lexical bias':42s} {'span':>30s} | {'sentence':>30s}")
     for name, t in totals.items():
         print(f"{name:42s} {f1(t[0], t[1], t[2], t[3])} | {f1(*t[4:])}")
+    print(f"{'one-sided content vs gold informational bias':42s} {'sentence':>30s}")
+    for name, t in one_sided.items():
+        print(f"{name:42s} {f1(*t)}")
     print(f"who is quoted: {speakers[0]} of {speakers[1]} quote spans with a named speaker attributed to them "
           f"({speakers[0] / max(1, speakers[1]):.1%})")
 

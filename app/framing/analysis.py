@@ -11,6 +11,7 @@ from app.framing.diff import WordingDiff, closest_pairs
 from app.framing.independence import Independence, independence
 from app.framing.inputs import PassageIn
 from app.framing.naming import NamingRow, analyse_naming
+from app.framing.one_sided import OutletOneSided, analyse_one_sided
 from app.framing.tone import OutletTone, analyse_tone
 from app.framing.wording import OutletWording, analyse_wording
 
@@ -25,6 +26,7 @@ class EventFraming(JsonMixin):
     tone: list[OutletTone]
     diffs: list[WordingDiff]
     omitted_by: list[str] = field(default_factory=list)  # outlets in the story with no passage here
+    one_sided: list[OutletOneSided] = field(default_factory=list)
     explain: str = "omitted_by: outlets that cover the story but have no passage reporting this event"
 
 
@@ -40,6 +42,7 @@ class StoryFraming(JsonMixin):
     attribution: list[OutletAttribution]
     tone: list[OutletTone]
     events: dict[int, EventFraming]
+    one_sided: list[OutletOneSided] = field(default_factory=list)
     explain: str = "story-wide signals over all its passages; events: the same signals per event"
 
 
@@ -58,7 +61,8 @@ def analyse_event(passages: list[PassageIn], *, story_passages: list[PassageIn] 
         analyse_attribution(passages, docs),
         analyse_tone(passages, docs),
         closest_pairs(passages, embed=embed),
-        omitted)
+        omitted,
+        analyse_one_sided(passages, docs))
 
 
 def analyse_story(passages_by_event: dict[int, list[PassageIn]], unassigned: list[PassageIn], *,
@@ -80,4 +84,5 @@ def analyse_story(passages_by_event: dict[int, list[PassageIn]], unassigned: lis
         analyse_wording(everything, docs=docs),
         analyse_attribution(everything, docs),
         analyse_tone(everything, docs),
-        events)
+        events,
+        analyse_one_sided(everything, docs))

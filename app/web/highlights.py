@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("attribution", "loaded", "naming")  # precedence, highest first
+KINDS = ("attribution", "loaded", "naming", "onesided")  # precedence, highest first; onesided marks sentences
 STANCE_WORDS = {
     "distancing": "distancing attribution verb (casts doubt on the speaker's words)",
     "endorsing": "endorsing attribution verb (presents the words as fact)",
@@ -38,8 +38,17 @@ class Segment:
         return self.marks[0].kind if self.marks else ""
 
     @property
+    def in_one_sided(self) -> bool:
+        return any(m.kind == "onesided" for m in self.marks)
+
+    @property
     def css(self) -> str:
-        return " ".join(f"hl-{c}" for c in (self.kind, self.marks[0].variant) if c) if self.marks else ""
+        if not self.marks:
+            return ""
+        classes = [f"hl-{c}" for c in (self.kind, self.marks[0].variant) if c]
+        if self.kind != "onesided" and self.in_one_sided:
+            classes.append("hl-in-onesided")
+        return " ".join(classes)
 
     @property
     def why(self) -> str:
@@ -82,8 +91,8 @@ def _add(found: Spans, span: dict | None, mark: Mark) -> None:
 
 
 def framing_spans(framing: dict[str, Any] | None) -> Spans:
-    """Attribution verbs, loaded terms and the naming terms that differ from the referent's plain name,
-    from an EventFraming or StoryFraming JSON."""
+    """Attribution verbs, loaded terms, the naming terms that differ from the referent's plain name and
+    the sentences read as one-sided, from an EventFraming or StoryFraming JSON."""
     found: Spans = {}
     if not framing:
         return found
@@ -109,6 +118,14 @@ def framing_spans(framing: dict[str, Any] | None) -> Spans:
                 why = (f"evaluative word: ‘{hit['span']['text']}’, among this article's most unusual and charged "
                        f"adjectives, adverbs and sentiment words{suffix}")
                 _add(found, hit["span"], Mark("loaded", why))
+    for outlet in framing.get("one_sided", []):  # an older snapshot has none
+        for sent in outlet["sentences"]:
+            also = (f"also told by {', '.join(sent['also_in'])}" if sent["also_in"]
+                    else "no other outlet has a sentence sharing most of its words")
+            cues = f"; words that weighed most: {', '.join(sent['cues'])}" if sent["cues"] else ""
+            why = (f"sentence read as slanted background or one-sided context (score {sent['score']:.2f}"
+                   f"{cues}; {also})")
+            _add(found, sent["span"], Mark("onesided", why))
     for row in framing.get("naming", []):
         if not row["varied"]:
             continue

@@ -14,11 +14,13 @@ from app.web.signals import (
     NamingRow,
     OutletAttribution,
     OutletLink,
+    OutletOneSided,
     OutletTone,
     OutletWording,
     attribution_rows,
     diff_views,
     naming_rows,
+    one_sided_rows,
     tone_rows,
     wording_rows,
 )
@@ -38,6 +40,7 @@ class Panels:
     omitted_by: list[OutletLink] = field(default_factory=list)
     independence: dict[str, Any] | None = None
     copy_groups: list[list[OutletLink]] = field(default_factory=list)
+    one_sided: list[OutletOneSided] = field(default_factory=list)
 
 
 def _links(columns: list[OutletColumn]) -> dict[str, OutletLink]:
@@ -64,6 +67,7 @@ def _common(framing: dict, columns: list[OutletColumn], texts: dict[int, str]) -
         attribution=attribution,
         distancing_contrast=contrast,
         tone=tone_rows(framing, link),
+        one_sided=one_sided_rows(framing, link),
         highlights=highlight(list(texts.items()), framing_spans(framing)),
     )
 

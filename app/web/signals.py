@@ -268,3 +268,37 @@ def diff_views(framing: dict, texts: dict[int, str], link: Callable[[str], Outle
             )
         )
     return out
+
+
+ONE_SIDED_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class OneSidedView:
+    text: str
+    score: float
+    cues: list[str]
+    also_in: list[str]
+    passage_id: int
+
+
+@dataclass(frozen=True)
+class OutletOneSided:
+    outlet: OutletLink
+    marked: int
+    checked: int
+    top: list[OneSidedView]  # the strongest ONE_SIDED_SHOWN, in text order
+
+    @property
+    def share(self) -> int:
+        return round(100 * self.marked / self.checked) if self.checked else 0
+
+
+def one_sided_rows(framing: dict, link: Callable[[str], OutletLink]) -> list[OutletOneSided]:
+    out = []
+    for o in framing.get("one_sided", []):  # an older snapshot has none
+        strongest = sorted(o["sentences"], key=lambda s: -s["score"])[:ONE_SIDED_SHOWN]
+        top = [OneSidedView(s["span"]["text"], s["score"], s["cues"], s["also_in"], s["span"]["passage_id"])
+               for s in o["sentences"] if s in strongest]
+        out.append(OutletOneSided(link(o["outlet"]), len(o["sentences"]), o["checked"], top))
+    return out

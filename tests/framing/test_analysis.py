@@ -9,18 +9,18 @@ def test_story_json_shape(seed_story):
     data = seed_story.to_json()
     json.dumps(data)  # JSON-ready
     assert set(data) == {"outlets", "articles", "passages", "coverage", "independence", "naming", "wording",
-                         "attribution", "tone", "events", "explain"}
+                         "attribution", "tone", "events", "one_sided", "explain"}
     assert data["independence"]["summary"] == "3 articles, 3 independent reports"
     event = data["events"]["1"]
     assert set(event) == {"outlets", "passages", "naming", "wording", "attribution", "tone", "diffs",
-                          "omitted_by", "explain"}
+                          "omitted_by", "one_sided", "explain"}
     span = event["naming"][0]["terms"]["seed-000"][0]["spans"][0]
     assert set(span) == {"passage_id", "start", "end", "text"}
 
 
 def test_every_number_has_an_explanation(seed_story):
     for rows in (seed_story.naming, seed_story.wording, seed_story.attribution, seed_story.tone,
-                 seed_story.coverage):
+                 seed_story.coverage, seed_story.one_sided):
         assert all(r.explain for r in rows)
     assert seed_story.independence.explain and seed_story.explain
 

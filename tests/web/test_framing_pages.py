@@ -70,7 +70,8 @@ def test_event_page_marks_claimed_as_distancing_and_the_other_outlets_verbs_not(
         in stance_row(page, seeds["labels"]["000"]).select_one("td.stance-distancing.flagged").get_text()
     )
     titles = [h.get_text() for h in page.select(".framing .panel > h3")]
-    assert titles == ["Naming", "Attribution", "Distinctive wording", "Tone", "Wording diff", "Coverage"]
+    assert titles == ["Naming", "Attribution", "Distinctive wording", "One-sided content", "Tone", "Wording diff",
+                      "Coverage"]
     tone = page.select_one(".panel .tone").get_text(" ", strip=True)
     assert "Sentiment" in tone and "wording" in tone and "of content words" in tone
     assert page.select(".panel .tone .bar .fill[class*='w-']")
@@ -109,6 +110,19 @@ def test_story_page_contrasts_verbs_naming_and_loaded_terms(client, seeds):
     assert "3 articles, 3 independent reports" in independence
     assert [h.get_text() for h in page.select(".framing .panel > h3")][:2] == ["Independence", "Naming"]
     assert len(page.select("table.grid tbody tr")) == len(story.events)  # the coverage grid, unchanged
+
+
+def test_story_page_lists_one_sided_sentences_and_underlines_them_in_the_passages(client, seeds):
+    page = soup(client.get(f"/stories/{seeds['story'].id}"))
+    panel = page.select_one(".framing section.panel[id$='-onesided']")
+    assert panel is not None and "BASIL" in panel.get_text()
+    listed = panel.select("ul.onesided-list li a")
+    assert listed, "the seeds' characterisations ('unprovoked', 'dictatorship') are among the strongest"
+    underlined = page.select("blockquote.passage .hl-onesided, blockquote.passage mark.hl-in-onesided")
+    assert underlined and all("slanted background" in (u.get("title") or explanation(page, u)) for u in underlined)
+    first = listed[0]
+    target = page.select_one(first["href"])
+    assert target is not None and target.select(".hl-onesided, mark.hl-in-onesided")
 
 
 def test_a_story_from_one_outlet_says_it_has_nothing_to_compare_yet(client, session):
