@@ -5,8 +5,10 @@ data/reporting_verbs.txt. Built on spaCy's dependency parse: the verb's subject 
 (through relative clauses, conjunctions and "..., saying"), its clausal complement is the
 content, quotation marks in the sentence are the quotes; a quote with no report of its own that
 follows the last one closely (next sentence, paragraph or passage of the article, no other report
-in between) continues that speaker's words; "he"/"she" is the last named speaker, or before any,
-the last person the article named outside quotes. Flags: negated ("did not say", "denied"),
+in between) continues that speaker's words; "he"/"she" is the person last named as the subject
+of a main clause, else the last named speaker, else the last person named outside quotes; a role
+("the senator said") is the person last named with that title ("Sen. Rubio"), else the last named
+speaker; "the statement continued" is the last named speaker's statement. Flags: negated ("did not say", "denied"),
 passive without agent ("it is claimed"), vague sources ("observers say"), words inside a quote."""
 from __future__ import annotations
 
@@ -26,6 +28,15 @@ HEARSAY_PASSIVE = {"believe", "think", "understand", "rumor", "rumour", "expect"
 HEARSAY_ADVERBS = {"reportedly": "neutral", "allegedly": "distancing", "purportedly": "distancing",
                    "supposedly": "distancing", "ostensibly": "distancing"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
+# Titles before a name ("Sen. Marco Rubio", "President Obama") and the role nouns they stand for, so
+# "the senator said" is the senator the article named ("the four-term congressman" too).
+TITLES = {"sen.": "senator", "senator": "senator", "rep.": "congressman", "representative": "congressman",
+          "congressman": "congressman", "congresswoman": "congressman", "president": "president",
+          "gov.": "governor", "governor": "governor", "speaker": "speaker", "secretary": "secretary",
+          "sheriff": "sheriff", "leader": "leader", "chairman": "chairman", "chairwoman": "chairman",
+          "mayor": "mayor", "judge": "judge", "minister": "minister", "justice": "justice"}
+MEDIA_NOUNS = {"statement", "tweet", "post", "message", "release", "video", "op-ed", "email", "memo"}  # ...speak for its author
+ROLE_ALIASES = {"lawmaker": "congressman", "congresswoman": "congressman", "chairwoman": "chairman"}
 EXPLAIN_COUNTS = "number of attributions per stance class of the reporting verb (data/reporting_verbs.txt)"
 
 
@@ -82,9 +93,10 @@ def _verb_key(tok) -> tuple[str, list]:
     return tok.lemma_.lower(), []
 
 
-def _subject(verb):
+def _subject(verb, quoted=lambda tok: False):
     """(subject token or None, passive). Walks up conj/advcl/xcomp; a relative clause's subject
-    is the noun it modifies ("the spokesperson, who explained")."""
+    is the noun it modifies ("the spokesperson, who explained"). A subject inside a quote that the
+    verb reports is the parser's mistake ("“..., China,” Mr. Trump wrote"): `quoted` skips it."""
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     for c in verb.children:
         if c.dep_ == "agent":
@@ -92,7 +104,8 @@ def _subject(verb):
     cur = verb
     for _ in range(4):
         # Up from an xcomp, the passive subject of a raising verb speaks: "the U.S. is set to announce".
-        subj = next((c for c in cur.children if c.dep_ == "nsubj" or cur is not verb and c.dep_ == "nsubjpass"), None)
+        subj = next((c for c in cur.children if (c.dep_ == "nsubj" or cur is not verb and c.dep_ == "nsubjpass")
+                     and not quoted(c)), None)
         if subj is not None and subj.lower_ in ("who", "which", "that") and cur.dep_ == "relcl":
             return cur.head, False
         if subj is not None:
@@ -140,11 +153,15 @@ def _content(verb, passage, offset_end):
 def _introduces(verb, outer) -> bool:
     """Whether a verb with other, non-reporting uses ("show", "add", "write") reports here: it takes
     a that-clause or speech ("data show that...", "he added, ..."), or a quote opens right after it
-    ("added: “...") or closes just before its clause ("“...,” she added"). A purpose clause ("must
+    ("added: “...") or closes just before its clause ("“...,” she added"); "call" when a quote is what
+    it calls ("calling her tenure “negligent”", not "called for a vote"). A purpose clause ("must
     show a pass to enter") or a quote that is its object ("show a so-called “Green Pass”") is not one."""
     if any(c.dep_ in ("ccomp", "parataxis") for c in verb.children) or verb.dep_ == "parataxis":
         return True
     end = verb.idx + len(verb)
+    if verb.lemma_.lower() == "call":  # "calling her tenure “dangerously negligent”": the quote is what it called
+        last = max(t.idx + len(t) for t in verb.subtree)
+        return any(end < q.start < last for q in outer)
     clause_start = min(t.idx for t in verb.subtree)
     return any(0 <= q.start - end <= 3 or 0 <= clause_start - q.end <= 3 for q in outer)
 
@@ -173,7 +190,8 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
             continue
         key, prt = _verb_key(tok)
         entry = table.get(key)
-        subj, passive = _subject(tok)
+        verb_quoted = any(q.start < tok.idx < q.end for q in outer)
+        subj, passive = _subject(tok, lambda t: not verb_quoted and any(q.start < t.idx < q.end for q in outer))
         if entry is None and not (key in HEARSAY_PASSIVE and passive and subj is None):
             continue
         sent = tok.sent
@@ -183,7 +201,9 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
             continue
         if entry is not None and entry.needs_clause and not _introduces(tok, outer):
             continue
-        if entry is not None and not (has_clause or quote_here or any(
+        clause_start = min(t.idx for t in tok.subtree)
+        quote_before = any(0 <= clause_start - q.end <= 3 for q in outer)
+        if entry is not None and not (has_clause or quote_here or quote_before or any(
                 c.dep_ in ("dobj", "prep", "agent", "advcl") for c in tok.children)
                 or tok.dep_ in ("relcl", "parataxis")):
             continue
@@ -195,7 +215,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         if key == "attempt":
             verb_text += " to"
         out.append(dict(tok=tok, verb=verb_text, lemma=key, stance=entry.stance if entry else "neutral",
-                        subj=subj, passive=passive, negated=negated, span=(tok.idx, end),
+                        subj=subj, passive=passive, negated=negated, span=(tok.idx, end), clause=clause_start,
                         content=_content(tok, passage, sent.end_char)))
     return out
 
@@ -213,9 +233,9 @@ CONTINUE_CHARS = 300  # a quote this close after the last one, with no report be
 
 
 def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
-    """Each outer quote goes to the nearest report verb in its sentence, else to the previous quote's
-    speaker when it continues it (CONTINUE_CHARS, no report verb in between, across sentences,
-    paragraphs and passages), else it is unattributed. Inner quotes ride along. `thread` carries
+    """Each outer quote goes to the nearest report verb in its sentence (or one whose clause starts
+    right after it), else to the previous quote's speaker when it continues it (CONTINUE_CHARS, no
+    report verb in between, across sentences, paragraphs and passages), else it is unattributed. Inner quotes ride along. `thread` carries
     the last attributed quote from the previous passage of the article and is updated."""
     unattributed = []
     last_end = -thread.gap  # where the last attributed quote ended, in this passage's offsets
@@ -224,7 +244,8 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
             continue
         first = doc.char_span(q.start, q.start + 1, alignment_mode="expand").sent
         final = doc.char_span(q.end - 1, q.end, alignment_mode="expand").sent
-        here = [r for r in records if first.start_char <= r["span"][0] < final.end_char
+        here = [r for r in records if (first.start_char <= r["span"][0] < final.end_char
+                                       or 0 <= r.get("clause", -9) - q.end <= 3)
                 and not (q.start < r["span"][0] < q.end)]
         inside = [r for r in here if r["content"] is not None
                   and r["content"].start <= q.start < r["content"].end]
@@ -249,10 +270,34 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
     return unattributed
 
 
-def _people(doc, quotes) -> list[tuple[int, str]]:
-    """(offset, surname) of each person the text names outside quotes, in order."""
-    return [(e.start_char, e[-1].text) for e in doc.ents if e.label_ == "PERSON"
-            and not any(q.depth == 0 and q.start <= e.start_char < q.end for q in quotes)]
+def _people(doc, quotes) -> list[tuple[int, str, str | None, bool]]:
+    """(offset, surname, role, subject) of each person the text names outside quotes, in order; role
+    is the title before the name ("Sen. Rubio": senator), if any; subject: the name is the subject
+    of its sentence's main clause ("Pelosi did not agree with Ryan's assessment": Pelosi, not Ryan;
+    not "Kelly claimed that Kyiv could ...": Kyiv is the subject of what Kelly claimed)."""
+    out = []
+    for e in doc.ents:
+        if e.label_ != "PERSON" or any(q.depth == 0 and q.start <= e.start_char < q.end for q in quotes):
+            continue
+        before = [t for t in (doc[e.start - 2:e.start] if e.start >= 2 else doc[:e.start])]
+        title = next((TITLES[t.lower_] for t in reversed([*before, e[0]]) if t.lower_ in TITLES), None)
+        out.append((e.start_char, e[-1].text, title,
+                    e.root.dep_ in ("nsubj", "nsubjpass") and e.root.head.dep_ == "ROOT"))
+    named = {e.root.i for e in doc.ents}
+    for t in doc:  # a main clause's subject the tagger missed as a person ("Pelosi did not agree")
+        if (t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.pos_ == "PROPN" and not t.ent_type_
+                and t.i not in named
+                and t.is_title and not any(q.depth == 0 and q.start <= t.idx < q.end for q in quotes)):
+            out.append((t.idx, t.text, None, True))
+    return sorted(out)
+
+
+def _role(subj, toks) -> str | None:
+    """The role a speaker is named by, with no name ("the senator", "the House speaker"), if any."""
+    lemma = subj.lemma_.lower()
+    role = ROLE_ALIASES.get(lemma, lemma)
+    named = any(t.ent_type_ == "PERSON" for t in toks)
+    return role if role in TITLES.values() and subj.pos_ in ("NOUN", "PROPN") and not named else None
 
 
 def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAttribution]:
@@ -264,26 +309,38 @@ def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAtt
         last_named: str | None = None  # "he"/"she" -> the last person named outside quotes
         last_any: str | None = None  # "they" -> the last speaker of any kind
         last_person: str | None = None  # ...or, before any named speaker, the last person named
+        last_subject: str | None = None
+        titled: dict[str, str] = {}  # role -> the last person named with that title ("senator" -> "Rubio")
         article, thread = None, _Thread()
         for p in ps:
             if p.article_id != article:  # pronouns and quote threads never reach into another article
                 article, thread, last_named, last_any, last_person = p.article_id, _Thread(), None, None, None
+                last_subject = None
+                titled = {}
             doc, quotes = docs[p.id], find_quotes(p.text)
             records = _reports(p, doc, quotes)
             loose += [span_of(p, q.start, q.end) for q in _assign_quotes(p, records, quotes, doc, thread)]
             people = _people(doc, quotes)
             for r in sorted(records, key=lambda r: r["span"][0]):
                 while people and people[0][0] < r["span"][0]:
-                    last_person = people.pop(0)[1]
+                    _, last_person, title, subject = people.pop(0)
+                    if subject:
+                        last_subject = last_person
+                    if title:
+                        titled[title] = last_person
                 subj, speaker, speaker_span, source = r["subj"], None, None, "unattributed"
                 if subj is not None and not (subj.lower_ == "it" and r["passive"]):
                     toks = _speaker_tokens(subj)
                     speaker_span = span_of(p, toks[0].idx, toks[-1].idx + len(toks[-1]))
                     speaker, source = speaker_span.text, _source(toks, subj)
-                    if source == "pronoun" and subj.lower_ in ("he", "she") and (last_named or last_person):
-                        speaker = last_named or last_person
+                    if source == "pronoun" and subj.lower_ in ("he", "she") and (last_subject or last_person):
+                        speaker = last_subject or last_named or last_person
                     elif source == "pronoun" and subj.lower_ == "they" and last_any:
                         speaker = last_any
+                    elif (role := _role(subj, toks)) and (titled.get(role) or last_named):
+                        speaker, source = titled.get(role) or last_named, "descriptive"
+                    elif source == "descriptive" and subj.lemma_.lower() in MEDIA_NOUNS and last_named:
+                        speaker = last_named  # "the statement continued": the last named speaker's statement
                     elif source == "named" and subj.ent_type_ in ("PERSON", ""):
                         last_named = speaker.split()[-1]
                     if source != "pronoun":

@@ -1,5 +1,9 @@
 """Direct quotations in a text, with nesting: “outer ‘inner’ outer”. Curly quotes pair by
-direction; straight quotes toggle. An apostrophe (’ between letters, or after s) is not a quote."""
+direction; straight quotes toggle. An apostrophe (’ between letters, or after s) is not a quote.
+A quote that runs over several paragraphs has, by the newspaper convention, no closing mark at the
+end of each paragraph but the last and an opening mark at the start of the next: it closes at the
+paragraph's end there, and a quote opened at the start of a paragraph that the text cuts off
+closes where the text ends."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,11 +24,26 @@ def _apostrophe(text: str, i: int) -> bool:
     return before.isalnum() and (after.isalnum() or before in "sS")
 
 
+def _paragraph_start(text: str, i: int) -> bool:
+    return i == 0 or text[:i].rstrip(" \t").endswith("\n")
+
+
+def _close_all(stack: list[tuple[str, int]], found: list[QuoteSpan], end: int) -> None:
+    while stack:
+        _, start = stack.pop()
+        found.append(QuoteSpan(start, end, len(stack)))
+
+
 def find_quotes(text: str) -> list[QuoteSpan]:
-    """Quote spans with depth; unbalanced marks are ignored."""
+    """Quote spans with depth; unbalanced marks are ignored, except across paragraphs (above)."""
     stack: list[tuple[str, int]] = []  # (expected closer, start)
     found: list[QuoteSpan] = []
     for i, ch in enumerate(text):
+        if ch == "\n" and stack:
+            rest = text[i:].lstrip()
+            if rest[:1] in ('"', "“", "„", "«"):  # the quote goes on in the next paragraph
+                _close_all(stack, found, len(text[:i].rstrip()))
+            continue
         if ch in ("'", "’", "‘") and _apostrophe(text, i):
             continue
         if ch in ('"', "'"):
@@ -44,6 +63,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 stack.pop()
             _, start = stack.pop()
             found.append(QuoteSpan(start, i + 1, len(stack)))
+    if stack and _paragraph_start(text, stack[0][1]) and not any(q.start < stack[0][1] < q.end for q in found):
+        _close_all(stack, found, len(text.rstrip()))  # a quote the passage cuts off at its end
     return sorted(found, key=lambda q: (q.start, q.depth))
 
 

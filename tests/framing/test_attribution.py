@@ -149,3 +149,40 @@ def test_he_before_any_named_speaker_is_the_last_person_named():  # constructed,
     found = attributions("Senator Tom Reed visited the flooded plant on Monday with two engineers. "
                          "“It is a disgrace that nobody came sooner,” he said.")
     assert _quoted(found, "It is a disgrace").speaker == "Reed"
+
+
+def test_a_subject_inside_the_quote_is_not_the_speaker():  # BASIL: "..., China," Mr. Trump wrote
+    found = attributions("“All of the fools focused on Russia should start looking in another direction, China,” "
+                         "Mr. Trump wrote.")
+    assert _quoted(found, "All of the fools").speaker == "Mr. Trump"
+
+
+def test_calling_something_a_quote_is_a_report_and_calling_for_a_vote_is_not():  # BASIL, issue 17
+    found = attributions("Senator Marco Rubio took a swipe at Hillary Clinton, calling her tenure "
+                         "\"ineffective at best and dangerously negligent at worst.\"")
+    assert _quoted(found, "dangerously negligent").verb == "calling"
+    assert not [a for a in attributions("He called for a vote on the bill.") if a.lemma == "call"]
+
+
+def test_a_report_in_the_sentence_after_a_quote_takes_it():  # BASIL: "...?" Akin continued.
+    found = attributions("\"Why can't Mitt Romney run his race and I'll run mine?\" Akin continued.")
+    assert _quoted(found, "Why can't Mitt Romney").speaker == "Akin"
+
+
+def test_the_senator_is_the_senator_the_article_named():  # constructed, BASIL-style
+    found = attributions("Sen. Marco Rubio spoke in Miami on Wednesday with Governor Rick Scott beside him. "
+                         "“We will not stand by,” the senator said.")
+    assert _quoted(found, "We will not stand by").speaker == "Rubio"
+
+
+def test_he_or_she_is_the_subject_of_the_last_main_clause_not_the_last_name():  # BASIL, Pelosi and Ryan
+    found = attributions("“That just makes my stomach sick,” Ryan said earlier this month.\n\n"
+                         "Pelosi did not agree with Ryan’s assessment in a Monday interview.\n\n"
+                         "“I have strong support from our friends in the unions,” she said.")
+    assert _quoted(found, "strong support").speaker == "Pelosi"
+
+
+def test_a_statement_that_continues_speaks_for_the_last_named_speaker():  # BASIL: Trump's statement
+    found = attributions("“She should get out of this race,” Trump said in a statement released by his campaign. "
+                         "“Our leaders are weak,” the statement continued.")
+    assert _quoted(found, "Our leaders are weak").speaker == "Trump"

@@ -33,3 +33,20 @@ def test_seed_001_has_its_quotes():
     assert "“behind Ukraine’s back,”" in found
     assert "“dictator without elections,”" in found
     assert "“fake peace.”" in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("“The point is, we want it strong.\n\n“We have worked hard for that,” she said.",
+     ["“The point is, we want it strong.", "“We have worked hard for that,”"]),
+    ('He said: "It was bad.\n\n"And worse," he said.', ['"It was bad.', '"And worse,"']),
+    ("The mayor spoke.\n\n“The harbour has survived worse storms and it will survive this", [
+        "“The harbour has survived worse storms and it will survive this"]),
+])
+def test_a_quote_over_several_paragraphs_closes_at_each_paragraph_end(text, expected):
+    """Newspaper convention: no closing mark before a paragraph that opens with a quote mark again;
+    a quote opened at a paragraph start that the passage cuts off closes where the text ends."""
+    assert [q for q, _ in quoted(text)] == expected
+
+
+def test_a_stray_mark_in_the_middle_of_a_paragraph_stays_unbalanced():
+    assert quoted("The so-called “plan was never written down, officials said.") == []
