@@ -191,7 +191,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         key, prt = _verb_key(tok)
         entry = table.get(key)
         verb_quoted = any(q.start < tok.idx < q.end for q in outer)
-        subj, passive = _subject(tok, lambda t: not verb_quoted and any(q.start < t.idx < q.end for q in outer))
+        subj, passive = _subject(tok, lambda t, skip=not verb_quoted: skip and any(q.start < t.idx < q.end for q in outer))
         if entry is None and not (key in HEARSAY_PASSIVE and passive and subj is None):
             continue
         sent = tok.sent
