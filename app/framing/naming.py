@@ -2,9 +2,17 @@
 "the Kremlin", "Moscow", "Russian President Vladimir Putin" are all Russia's state; "unprovoked
 invasion" and "military operation" are both the war). Mentions come from spaCy entities and noun
 chunks; a shipped alias table (data/aliases.txt) maps demonyms, capitals and seats of power to one
-referent, government nouns and leader titles after a demonym mean the state, and a titled person
-("Russian President Vladimir Putin") carries that state to later bare mentions ("Putin").
-Optional `embed(texts) -> np.ndarray` merges leftover referents whose mentions read alike."""
+referent, and government nouns and leader titles after a demonym mean the state. People are
+referents of their own, apart from the states they lead: "Japanese Prime Minister Shinzo Abe",
+"Abe" and, after the name, "the prime minister" are one person's row (a title of office before a
+name teaches the outlet who "the president" or "the director" is); a leader only one outlet names
+counts as its name for the state the title names, so the comparison stays between outlets. A name
+the tagger read as an organisation joins the person of that surname; pronouns ("us") are never
+referents. Definite common nouns ("the caravan", "the deal", "these migrants") are referents too,
+keyed by the noun, when the story mentions them often from two outlets. Optional
+`embed(texts) -> np.ndarray` merges leftover referents whose mentions read alike.
+
+Measured against NewsWCL50's word-choice chains by bench/naming_quality.py."""
 from __future__ import annotations
 
 import re
@@ -17,6 +25,7 @@ from app.framing.inputs import PassageIn
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 LEADING = {"the", "a", "an", "this", "these", "that", "those", "both", "its", "their", "his", "her"}
+SPANS_PER_TERM = 20  # highlights kept per expression and outlet: enough to point at, a bounded page
 EXPLAIN_ROW = "how many times each outlet used each expression for this referent"
 
 
@@ -30,7 +39,7 @@ class Term(JsonMixin):
 @dataclass(frozen=True)
 class NamingRow(JsonMixin):
     referent: str
-    kind: str  # "state" (country, government, leader), "person", "organisation", "act", "other"
+    kind: str  # "state" (country, government), "person", "organisation", "act", "other", "thing" (common noun)
     terms: dict[str, list[Term]]  # outlet -> its expressions, most used first
     outlets: int  # outlets that mention the referent
     varied: bool  # True when the outlets' main expressions differ
@@ -103,6 +112,8 @@ def _title_before(toks, head):
 def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
     """(key, label, kind) of a trimmed mention, or None when it names nothing we track."""
     aliases, gov, titles, acts = tables()
+    if all(t.pos_ == "PRON" for t in toks):
+        return None  # "us", "we": never a country
     text = _norm(" ".join(t.text for t in toks))
     if text in aliases:
         return f"state:{aliases[text]}", aliases[text], "state"
@@ -117,15 +128,26 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
         return people[surname]
     if ent is not None and ent.label_ == "PERSON" or head.ent_type_ == "PERSON":
         before = _title_before(toks, head)
-        country = _country_of(before, aliases)
+        whole = [t for t in ent if t.pos_ == "PROPN"] if ent is not None and ent.label_ == "PERSON" else []
+        name = whole if head in whole else [head]  # the person's name without titles: "Shinzo Abe"
+        people[surname] = (f"person:{surname}", " ".join(t.text for t in name), "person")
         words_before = {t.lower_ for t in before}
-        if country and words_before & titles and "vice" not in words_before:
-            people[surname] = (f"state:{country}", country, "state")
-        else:
-            people[surname] = (f"person:{surname}", " ".join(t.text for t in toks), "person")
+        if words_before & (titles | ROLES) and "vice" not in words_before:  # "the president" later is this person
+            country = _country_of(before, aliases)
+            for title in words_before & (titles | ROLES):
+                people[f"title:{title}"] = people[surname]
+                if country:
+                    people[f"title:{country}:{title}"] = people[surname]
+            if country:
+                people[f"leads:{surname}"] = (f"state:{country}", country, "state")
         return people[surname]
     if text in gov:
         return None  # "State" in "Secretary of State"
+    if lemma in titles | ROLES and head.pos_ == "NOUN":  # "the president", "the Russian president", no name
+        country = _country_of(toks, aliases)
+        known = people.get(f"title:{country}:{lemma}") if country else people.get(f"title:{lemma}")
+        if known:
+            return known
     if lemma in gov or lemma in titles or text in gov:
         country = _country_of(toks, aliases)
         if country:
@@ -141,6 +163,30 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
         kind = "organisation" if ent.label_ == "ORG" else "other"
         return f"{kind}:{name}", " ".join(t.text for t in name_toks), kind
     return None
+
+
+# Titles of office that name a person, never a state ("FBI Director James Comey" ... "the director").
+ROLES = {"director", "secretary", "senator", "governor", "speaker", "chairman", "chairwoman", "mayor", "sheriff",
+         "ambassador", "judge", "attorney", "spokesman", "spokeswoman", "nominee", "candidate", "chief"}
+DEFINITE = {"the", "this", "these", "those"}
+COMMON_MIN_MENTIONS = 4  # a common-noun referent needs this many mentions in the story, from two outlets
+GENERIC_ZIPF = 5.5  # nouns commoner than this in English ("time", "people", "year") name nothing in particular
+
+
+def _common_referent(span, toks, head):
+    """A definite common noun ("the caravan", "the deal", "these migrants") or a bare plural
+    ("migrants") as a referent of its own, keyed by the noun's lemma; generic nouns are left out."""
+    from wordfreq import zipf_frequency
+
+    if head.pos_ != "NOUN" or head.ent_type_ or not head.is_alpha or any(t.dep_ == "poss" for t in span):
+        return None  # "the Kremlin's responsibility" is the Kremlin's
+    definite = span[0].lower_ in DEFINITE
+    if not (definite or head.tag_ == "NNS" and len(toks) <= 2):
+        return None
+    lemma = head.lemma_.lower()
+    if zipf_frequency(lemma, "en") > GENERIC_ZIPF:
+        return None
+    return f"thing:{lemma}", f"the {lemma}", "thing"
 
 
 def _split_coordination(chunk):
@@ -179,12 +225,17 @@ def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -
             head = toks[-1] if head.i >= cut and toks else head
             if not toks:
                 continue
-        resolved = _resolve(toks, head, ent, people)
+        resolved = _resolve(toks, head, ent, people) or _common_referent(span, toks, head)
         if resolved is None:
             continue
         key, label, kind = resolved
         if kind == "act" and any(t.tag_ == "POS" for t in toks):  # "Russia's invasion": the act is "invasion"
             toks = toks[max(i for i, t in enumerate(toks) if t.tag_ == "POS") + 1:]
+        if kind == "thing" and any(t.pos_ == "PROPN" or t.ent_type_ for t in toks):
+            # "the Trump campaign": the campaign, and Trump stays free to be a mention of his own
+            toks = toks[max(i for i, t in enumerate(toks) if t.pos_ == "PROPN" or t.ent_type_) + 1:]
+            if head not in toks:
+                continue
         if kind in ("organisation", "other") and ent is not None:
             # A name the parser cut into chunks ("The U.S. Court" / "Appeals" / ...): one mention, the whole
             # name with the chunk's own words ("5th U.S. Circuit Court of Appeals").
@@ -244,17 +295,53 @@ def _add_plain_mentions(key: str, label: tuple[str, str], by: dict[str, list[Men
             by[outlet] = found
 
 
+def _one_row_per_person(per_outlet: dict[str, list[Mention]]) -> dict[str, list[Mention]]:
+    """A name the tagger read as an organisation or a place in one sentence ("Trump" as ORG) joins
+    the person of that surname that any outlet of the story names."""
+    people = {m.key.split(":", 1)[1]: m for ms in per_outlet.values() for m in ms if m.kind == "person"}
+    out = {}
+    for outlet, ms in per_outlet.items():
+        fixed = []
+        for m in ms:
+            name = m.key.split(":", 1)[1] if m.kind in ("organisation", "other") else ""
+            person = people.get(name) or people.get(name.split()[-1]) if name else None
+            if person is not None and len(name.split()) <= 3:
+                m = Mention(person.key, person.label, "person", m.term, m.span)
+            fixed.append(m)
+        out[outlet] = fixed
+    return out
+
+
+def _lone_leaders_as_their_state(per_outlet: dict[str, list[Mention]], leads: dict[str, tuple[str, str, str]],
+                                 need: int) -> dict[str, list[Mention]]:
+    """A leader whom too few outlets name to make a row of their own ("Russian President Vladimir
+    Putin" in one outlet while the others say "Moscow", "the Kremlin") counts as that outlet's name
+    for the state the title says they lead: the comparison is then between outlets' names for it."""
+    outlets = {}
+    for outlet, ms in per_outlet.items():
+        for m in ms:
+            outlets.setdefault(m.key, set()).add(outlet)
+    lone = {k: v for k, v in leads.items() if len(outlets.get(k, ())) < need}
+    return {o: [Mention(*lone[m.key], m.term, m.span) if m.key in lone else m for m in ms]
+            for o, ms in per_outlet.items()}
+
+
 def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_outlets: int = 2) -> list[NamingRow]:
     """Table rows: one referent, each outlet's expressions for it with counts and spans."""
     groups = by_outlet(passages)
     per_outlet: dict[str, list[Mention]] = {}
+    leads: dict[str, tuple[str, str, str]] = {}  # person key -> the state a title says they lead
     for outlet, ps in groups.items():
-        people: dict[str, tuple[str, str, str]] = {}  # surname -> state, learnt from titled mentions
+        # surname -> person; "title:president" -> the person so titled; "leads:putin" -> their state
+        people: dict[str, tuple[str, str, str]] = {}
         per_outlet[outlet] = [m for p in ps for m in mentions(p, docs[p.id], people)]
+        leads |= {f"person:{k.removeprefix('leads:')}": v for k, v in people.items() if k.startswith("leads:")}
     if embed is not None:
         merged = _merge_by_embedding([m for ms in per_outlet.values() for m in ms], embed)
         it = iter(merged)
         per_outlet = {o: [next(it) for _ in ms] for o, ms in per_outlet.items()}
+    per_outlet = _one_row_per_person(per_outlet)
+    per_outlet = _lone_leaders_as_their_state(per_outlet, leads, min(min_outlets, len(groups)))
     rows: dict[str, dict[str, list[Mention]]] = {}
     labels: dict[str, tuple[str, str]] = {}
     for outlet, ms in per_outlet.items():
@@ -267,14 +354,16 @@ def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_out
     for key, by in rows.items():
         if len(by) < need:
             continue
+        if key.startswith("thing:") and (len(by) < 2 or sum(map(len, by.values())) < COMMON_MIN_MENTIONS):
+            continue
         _add_plain_mentions(key, labels[key], by, groups)
         terms = {}
         for outlet, ms in by.items():
             c = Counter(_norm(m.term) for m in ms)
             terms[outlet] = [Term(next(m.term for m in ms if _norm(m.term) == t), n,
-                                  [m.span for m in ms if _norm(m.term) == t][:20]) for t, n in c.most_common()]
+                                  [m.span for m in ms if _norm(m.term) == t][:SPANS_PER_TERM]) for t, n in c.most_common()]
         tops = {_norm(ts[0].term) for ts in terms.values()}
         out.append(NamingRow(labels[key][0], labels[key][1], terms, len(by), len(tops) > 1))
-    kinds = {"state": 0, "act": 1, "person": 2, "organisation": 3, "other": 4}
+    kinds = {"state": 0, "act": 1, "person": 2, "organisation": 3, "other": 4, "thing": 5}
     out.sort(key=lambda r: (-r.outlets, kinds[r.kind], -sum(len(v) for v in r.terms.values())))
     return out

@@ -26,13 +26,42 @@ def test_capital_seat_of_power_and_government_noun_name_the_same_state():
     assert terms(russia, "outlet-2") == ["Kremlin"]
 
 
-def test_titled_leader_is_the_state_and_so_is_the_bare_surname_after_it():
+def test_a_titled_leader_is_a_person_and_the_title_alone_is_that_person_after_the_name():  # NewsWCL50: Abe, Kim
     found = rows("U.S. President Donald Trump and Russian President Vladimir Putin engaged in a 90-minute call. "
-                 "Putin agreed.", "The backdrop remains the ongoing military operation announced by the Russian "
-                 "president in late February.")
-    russia = row(found, "Russia")
-    assert terms(russia, "outlet-0") == ["Russian President Vladimir Putin", "Putin"]
-    assert terms(russia, "outlet-1") == ["Russian president"]
+                 "Putin agreed. The Russian president said the talks went well.",
+                 "Vladimir Putin spoke to reporters in Moscow.", "Russia said nothing.")
+    putin = row(found, "Vladimir Putin")
+    assert putin.kind == "person"
+    assert terms(putin, "outlet-0") == ["Russian President Vladimir Putin", "Putin", "Russian president"]
+    assert terms(putin, "outlet-1") == ["Vladimir Putin"]
+    assert terms(row(found, "Russia"), "outlet-1") == ["Moscow"]
+
+
+def test_a_leader_only_one_outlet_names_stands_for_the_state_the_title_names():  # the seed's Russia row
+    found = rows("Russian President Vladimir Putin agreed to talk.", "Moscow has rejected the plan.")
+    assert [r.referent for r in found] == ["Russia"]
+    assert terms(found[0], "outlet-0") == ["Russian President Vladimir Putin"]
+
+
+def test_a_title_with_no_name_before_it_is_the_state():  # the seed: "the Russian president" (002)
+    found = rows("The backdrop remains the ongoing military operation announced by the Russian president.",
+                 "Russia has rejected the plan.")
+    assert terms(row(found, "Russia"), "outlet-0") == ["Russian president"]
+
+
+def test_us_is_never_a_country():  # NewsWCL50: "the pronoun 'us' as the United States"
+    found = rows("“They do not respect us,” the senator said of the United States' allies.",
+                 "The United States will answer, he told us.")
+    assert "us" not in {t.lower() for r in found for ts in r.terms.values() for t in (x.term for x in ts)}
+
+
+def test_definite_common_nouns_are_referents_of_their_own():  # NewsWCL50: "the caravan" x21 had no row
+    found = rows("The caravan reached the border on Sunday. Officials said the caravan would wait.",
+                 "The caravan of migrants, mostly from Honduras, arrived at the border. The caravan stopped.")
+    caravan = row(found, "the caravan")
+    assert caravan.kind == "thing" and caravan.outlets == 2
+    assert sum(t.count for t in caravan.terms["outlet-0"]) == 2 and caravan.terms["outlet-1"]
+    assert not [r for r in found if r.referent in ("the time", "the people")]
 
 
 def test_acts_share_a_row_and_drop_the_possessor():
@@ -75,7 +104,8 @@ def test_a_referent_named_by_one_outlet_only_is_not_spread_by_its_plain_name():
     # "Trump" tagged as an organisation in one outlet: that row stays out, the person's row takes it.
     found = rows("Mr. Trump said the ruling was fair.", "Former President Donald Trump praised the court.",
                  "Trump called the decision a win.")
-    assert [r.referent for r in found] == ["Former President Donald Trump"]
+    assert [r.referent for r in found] == ["Donald Trump"]  # the name, without the title
+    assert terms(found[0], "outlet-1") == ["Former President Donald Trump"]
     assert terms(found[0], "outlet-2") == ["Trump"]
 
 

@@ -32,7 +32,7 @@ def test_the_actors_are_named_differently_under_one_referent(seed_story):
     russia = naming_row(seed_story, "Russia")
     assert russia.outlets == 3 and russia.varied
     assert {"Russian dictatorship", "Kremlin"} <= terms(russia, A)
-    assert "Russian President Vladimir Putin" in terms(russia, B)
+    assert "Russian President Vladimir Putin" in terms(russia, B)  # only 001 names him: its name for Russia
     assert {"Moscow", "Russian president"} <= terms(russia, C)
     assert loaded(seed_story, A)["dictatorship"] == "pejorative label"
     assert "dictatorship" not in loaded(seed_story, B) and "dictatorship" not in loaded(seed_story, C)
