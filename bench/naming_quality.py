@@ -28,11 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.framing_quality import articles_as_passages  # noqa: E402
-
-import app.framing.naming as naming  # noqa: E402
-from app.cluster.metrics import bcubed  # noqa: E402
-from app.framing import analyse_story  # noqa: E402
+import app.framing.naming as naming
+from app.cluster.metrics import bcubed
+from app.framing import analyse_story
+from bench.framing_quality import articles_as_passages
 
 
 def row_mentions(rows, offset: dict[int, int], article_of: dict[int, int]) -> list[tuple[int, int, int, int]]:
