@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 from tests.waiting import PATIENCE
@@ -30,7 +31,8 @@ def claimed_event(server) -> dict:
 
 def test_a_highlight_reached_with_the_keyboard_says_why(server, page, claimed_event):
     page.goto(server + claimed_event["path"])
-    assert page.locator(".framing .panel").count() == 6
+    assert page.locator(".framing .panel").count() == 7
+    expect(page.locator(".framing .panel h3", has_text="One-sided content")).to_be_visible()
     target = page.locator(f"#passage-{claimed_event['passage']} mark.hl", has_text="claimed").first
     why_id = target.get_attribute("aria-describedby")
     explanation = page.locator(f"[id='{why_id}']")
@@ -61,7 +63,7 @@ def test_event_framing_fits_a_phone_screen(server, browser, claimed_event):
     try:
         phone = context.new_page()
         phone.goto(server + claimed_event["path"])
-        assert phone.locator(".framing .panel").count() == 6
+        assert phone.locator(".framing .panel").count() == 7
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
         passage = phone.locator("blockquote:has(mark.hl)").first
         mark = passage.locator("mark.hl").first
