@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -94,7 +95,8 @@ def sentence_features(tokens) -> list[str]:
 
 
 def sentences_of(passage: PassageIn, doc) -> list[tuple[int, int, list]]:
-    """(start, end, tokens) of each sentence of the passage, tokens from its spaCy doc."""
+    """(start, end, tokens) of each sentence of the passage (the app's sentence splitter, which cuts
+    news text better than the parser does), tokens from its spaCy doc."""
     spans = sentence_spans(passage.text)
     tokens: list[list] = [[] for _ in spans]
     k = 0
@@ -131,15 +133,33 @@ def _carried_by(passages: list[PassageIn], sentences: dict,
     return out
 
 
-def analyse_one_sided(passages: list[PassageIn], docs: dict) -> list[OutletOneSided]:
+Sentence = tuple[int, int, list, float, list[str]]  # start, end, tokens, score, cues
+_READ: OrderedDict[str, list[Sentence]] = OrderedDict()
+_READ_SIZE = 4096  # passages: a story's events re-read the passages the story read
+_READ_LOCK = threading.Lock()  # page routes run in a thread pool
+
+
+def _read(passage: PassageIn, doc) -> list[Sentence]:
+    """The passage's sentences with their scores, computed once per text (and doc)."""
+    with _READ_LOCK:
+        if passage.text in _READ and _READ[passage.text][:1] and _READ[passage.text][0][2][0].doc is doc:
+            _READ.move_to_end(passage.text)
+            return _READ[passage.text]
     model = sentence_model()
-    sentences = {p.id: sentences_of(p, docs[p.id]) for p in passages}
-    scored = {}
-    for p in passages:
-        for s, e, tokens in sentences[p.id]:
-            score, cues = model.score(sentence_features(tokens))
-            if score >= model.threshold:
-                scored[(p.id, s)] = (e, score, cues)
+    found = [(s, e, tokens, *model.score(sentence_features(tokens))) for s, e, tokens in sentences_of(passage, doc)]
+    with _READ_LOCK:
+        _READ[passage.text] = found
+        while len(_READ) > _READ_SIZE:
+            _READ.popitem(last=False)
+    return found
+
+
+def analyse_one_sided(passages: list[PassageIn], docs: dict) -> list[OutletOneSided]:
+    threshold = sentence_model().threshold
+    read = {p.id: _read(p, docs[p.id]) for p in passages}
+    sentences = {pid: [(s, e, tokens) for s, e, tokens, _, _ in found] for pid, found in read.items()}
+    scored = {(pid, s): (e, score, cues) for pid, found in read.items() for s, e, _, score, cues in found
+              if score >= threshold}
     carried = _carried_by(passages, sentences, list(scored))
     out = []
     for outlet, mine in by_outlet(passages).items():

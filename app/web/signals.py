@@ -287,7 +287,7 @@ class OutletOneSided:
     outlet: OutletLink
     marked: int
     checked: int
-    top: list[OneSidedView]  # the strongest ONE_SIDED_SHOWN, in text order
+    top: list[OneSidedView]  # the strongest ONE_SIDED_SHOWN, strongest first
 
     @property
     def share(self) -> int:
@@ -299,6 +299,6 @@ def one_sided_rows(framing: dict, link: Callable[[str], OutletLink]) -> list[Out
     for o in framing.get("one_sided", []):  # an older snapshot has none
         strongest = sorted(o["sentences"], key=lambda s: -s["score"])[:ONE_SIDED_SHOWN]
         top = [OneSidedView(s["span"]["text"], s["score"], s["cues"], s["also_in"], s["span"]["passage_id"])
-               for s in o["sentences"] if s in strongest]
+               for s in strongest]
         out.append(OutletOneSided(link(o["outlet"]), len(o["sentences"]), o["checked"], top))
     return out
