@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.config import get_settings
 from app.security.csrf import verify_csrf
@@ -60,10 +61,12 @@ def create_app(*, corpus_generation: Callable[[], Awaitable[int]] | None = None)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 405:  # every method the path answers, not only the first route's (RFC 9110)
+            exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(app, request.scope)}
         if request.url.path.startswith("/api"):
             return await http_exception_handler(request, exc)
         return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-                      status_code=exc.status_code)
+                      status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
@@ -82,3 +85,10 @@ def create_app(*, corpus_generation: Callable[[], Awaitable[int]] | None = None)
         return render(request, "error.html", {"status": 404, "detail": detail}, status_code=404)
 
     return app
+
+
+def allowed_methods(app: FastAPI, scope: dict) -> str:
+    """The methods some route of the app fully matches on this request's path, as an Allow value."""
+    methods = [m for m in ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+               if any(route.matches({**scope, "method": m})[0] == Match.FULL for route in app.router.routes)]
+    return ", ".join(methods)

@@ -47,6 +47,8 @@ def resolve_checked(host: str, port: int, *, allow_private: bool) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(f"the host {host!r} cannot be resolved ({exc.strerror})", transient=True) from None
+    except UnicodeError:  # the IDNA codec refuses the name: a control character, a label over 63 characters
+        raise FetchError(f"the host {host!r} is not a valid host name") from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not allow_private:
         for address in addresses:
@@ -74,13 +76,16 @@ class GuardedBackend(httpcore.SyncBackend):
 
 def check_url(url: str, *, allow_private: bool) -> None:
     """Refuse a URL before queueing it: scheme, host, and where the host points now."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL" (a stray bracket), a port that is not a number
+        raise FetchError(f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise FetchError("URL must start with http:// or https:// and name a host")
     if parts.username or parts.password:
         raise FetchError("URL must not carry a user name or password")
-    resolve_checked(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                    allow_private=allow_private)
+    resolve_checked(host, port or (443 if parts.scheme == "https" else 80), allow_private=allow_private)
 
 
 def _client(settings: Settings) -> httpx.Client:

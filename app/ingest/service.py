@@ -104,7 +104,10 @@ def prepare(draft: ArticleDraft, settings: Settings) -> PreparedArticle:
 def _domain(url: str | None) -> str | None:
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL urllib can split: no domain to name the outlet by
+        return None
     return host.removeprefix("www.") or None
 
 

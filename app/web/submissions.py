@@ -58,8 +58,12 @@ def _metadata(sub: Submission, errors: dict[str, str]) -> dict:
         except IngestError as exc:
             errors[name] = str(exc)
     if meta.get("url"):
-        parts = urlsplit(meta["url"])
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(meta["url"])
+            named = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # a stray bracket: "Invalid IPv6 URL"
+            named = False
+        if not named:
             errors["url"] = "URL must start with http:// or https:// and name a host"
     try:
         meta["published"] = parse_published(sub.published.strip())

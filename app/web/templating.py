@@ -16,12 +16,13 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
-def render(request: Request, name: str, context: dict, *, block: str | None = None, status_code: int = 200):
+def render(request: Request, name: str, context: dict, *, block: str | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None):
     return templates.TemplateResponse(
         request,
         name,
         context,
         status_code=status_code,
-        headers={"Vary": "HX-Request"},
+        headers={"Vary": "HX-Request", **(headers or {})},
         block_name=block if is_htmx(request) else None,
     )

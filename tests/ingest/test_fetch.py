@@ -136,3 +136,15 @@ def test_the_connection_itself_is_checked_not_only_the_url(local, monkeypatch):
     monkeypatch.setattr(fetch, "check_url", lambda url, *, allow_private: None)
     with pytest.raises(FetchError, match="private or reserved"):
         fetch_url(local + "/article", settings=Settings(fetch_allow_private=False, fetch_timeout_s=5))
+
+
+@pytest.mark.parametrize("url", ["http://é.\ud800/", "http://" + "a" * 300 + ".com/", "http://!\x18x\x9b.com/"])
+def test_a_host_name_the_idna_codec_refuses_is_a_clear_error(url):  # schemathesis found a 500 here
+    with pytest.raises(FetchError, match="not a valid host name"):
+        check_url(url, allow_private=False)
+
+
+@pytest.mark.parametrize("url", ["https://a[b.com/", "http://example.com:port/", "http://[::1/"])
+def test_a_url_urllib_cannot_split_is_a_clear_error(url):  # schemathesis found a 500 here too
+    with pytest.raises(FetchError, match="not a valid URL"):
+        check_url(url, allow_private=False)

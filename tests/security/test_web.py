@@ -83,8 +83,9 @@ def test_with_an_admin_token_writes_need_it_and_reading_stays_public(session, se
         bearer = {"Authorization": f"Bearer {TOKEN}"}
         assert client.post("/api/articles", json={"text": BODY}, headers=bearer).status_code == 202
         unconfirmed = client.delete(f"/api/articles/{article_id}", headers=bearer)
-        assert unconfirmed.status_code == 428 and f"confirm={article_id}" in unconfirmed.json()["detail"]
-        assert client.delete(f"/api/articles/{article_id}?confirm={article_id + 1}", headers=bearer).status_code == 428
+        assert unconfirmed.status_code == 422 and unconfirmed.json()["detail"][0]["loc"] == ["query", "confirm"]
+        mistaken = client.delete(f"/api/articles/{article_id}?confirm={article_id + 1}", headers=bearer)
+        assert mistaken.status_code == 409 and f"confirm={article_id}" in mistaken.json()["detail"]
         assert row_counts(session)["articles"] == 3  # nothing deleted (the upload is a queued job)
         assert client.delete(f"/api/articles/{article_id}?confirm={article_id}", headers=bearer).status_code == 204
         assert client.delete(f"/api/articles/{article_id}?confirm={article_id}", headers=bearer).status_code == 404

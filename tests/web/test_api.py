@@ -134,3 +134,20 @@ def test_the_api_reference_page_loads_nothing_from_outside_the_site(client):
     csp = docs.headers["content-security-policy"]
     assert "script-src 'self';" in csp and "http" not in csp
     assert client.get("/redoc").status_code == 404
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("OPTIONS", "/api/articles/1", "DELETE, GET"),
+    ("PUT", "/api/articles", "GET, POST"),
+    ("TRACE", "/healthz", "GET"),
+])
+def test_a_method_the_path_does_not_answer_lists_every_method_it_does(client, method, path, allowed):
+    """RFC 9110: a 405 names in Allow every method of the resource, not only the first route's."""
+    response = client.request(method, path)
+    assert response.status_code == 405 and response.headers["allow"] == allowed
+
+
+def test_a_url_with_a_stray_bracket_is_refused_with_a_reason_not_a_server_error(client):
+    response = client.post("/api/articles", json={"url": "https://a[b.example/"})
+    assert response.status_code == 422
+    assert any(e["loc"] == ["body", "url"] and "name a host" in e["msg"] for e in response.json()["detail"])

@@ -55,12 +55,16 @@ class ArticlePage(BaseModel):
 
 
 class ArticleIn(BaseModel):
-    text: str | None = None  # without text, `url` is fetched
+    # Text, or a URL to fetch it from: the schema says one of the two is required.
+    model_config = {"json_schema_extra": {"anyOf": [{"required": ["text"], "properties": {"text": {"type": "string"}}},
+                                                    {"required": ["url"], "properties": {"url": {"type": "string"}}}]}}
+
+    text: str | None = Field(None, pattern=r"\S", description="The article text; without it, `url` is fetched")
     text_format: Literal["text", "markdown", "html"] = "text"
     title: str | None = None
     outlet: str | None = None
-    url: str | None = None
-    published: str | None = None  # YYYY-MM-DD
+    url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+[^\s]*$", description="http(s) URL of the page")
+    published: date | None = None
     byline: str | None = None
 
 
@@ -103,10 +107,10 @@ REFUSALS = {
     400: "The body could not be read (not UTF-8, or a broken form)",
     401: "Writes need the admin token: `Authorization: Bearer <token>`",
     404: "There is no such item (an id regrouped away redirects with 308 instead)",
-    409: "The page changed after it was loaded (the `fingerprint` differs)",
+    409: "Conflicts with what is stored: a snapshot's `fingerprint` differs from the live page, or a "
+         "deletion's `confirm` does not repeat the article id",
     413: "The request body is over the limit; nothing was read or stored",
     422: "Invalid input: one entry per field, or a sentence",
-    428: "Deleting cannot be undone: repeat the article id as `confirm`",
     429: "Too many writes from this address; `Retry-After` says when to try again",
 }
 
@@ -226,7 +230,7 @@ def api_create_article(session: SessionDep, body: ArticleIn):
     """Check the article at once (422 with an error per field), then embed and group it in a job:
     202 with the job; follow its `url` until `status` is done (then `article` is set) or failed.
     Without `text`, the page at `url` is fetched."""
-    submission = Submission(**{k: v or "" for k, v in body.model_dump().items()})
+    submission = Submission(**{k: v or "" for k, v in body.model_dump(mode="json").items()})
     outcome = submit_article(session=session, submission=submission, settings=get_settings())
     if not outcome.ok:
         detail = [{"loc": ["body", name], "msg": msg, "type": "value_error"} for name, msg in outcome.errors.items()]
@@ -238,13 +242,14 @@ def api_create_article(session: SessionDep, body: ArticleIn):
 
 
 @router.delete("/articles/{article_id}", status_code=204, dependencies=[Depends(require_writer)],
-               responses=refusals(401, 404, 428, *WRITE))
+               responses=refusals(401, 404, 409, *WRITE))
 def api_delete_article(session: SessionDep, article_id: ItemId,
-                       confirm: int | None = Query(None, description="The article id again: deleting cannot be undone")):
+                       confirm: int = Query(description="The article id again: deleting cannot be undone")):
     """Delete an article with its passages; events and a story left empty go with it. Nothing can
-    bring it back, so the request must repeat the article's id: `DELETE /api/articles/12?confirm=12`."""
+    bring it back, so the request must repeat the article's id: `DELETE /api/articles/12?confirm=12`
+    (without it 422, with another id 409)."""
     if confirm != article_id:
-        raise HTTPException(428, f"Deleting article {article_id} cannot be undone: send "
+        raise HTTPException(409, f"Deleting article {article_id} cannot be undone: send "
                                  f"DELETE /api/articles/{article_id}?confirm={article_id} to confirm.")
     if not delete_article(session=session, article_id=article_id):
         raise HTTPException(404, f"There is no article {article_id}.")
