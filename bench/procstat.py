@@ -32,6 +32,14 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def rss_mib(pid: int) -> float:
+    """VmRSS: the resident memory of the process now."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def processes() -> dict[int, tuple[str, int, float]]:
     """Every process Linux shows: pid -> (name, parent pid, CPU seconds so far)."""
     out = {}
