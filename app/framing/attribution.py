@@ -292,6 +292,12 @@ def _people(doc, quotes) -> list[tuple[int, str, str | None, bool]]:
     return sorted(out)
 
 
+def _owner(subj) -> str | None:
+    """The person whose statement or account speaks ("Trump's account"): the possessor's name."""
+    poss = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+    return poss.text if poss is not None else None
+
+
 def _role(subj, toks) -> str | None:
     """The role a speaker is named by, with no name ("the senator", "the House speaker"), if any."""
     lemma = subj.lemma_.lower()
@@ -339,6 +345,8 @@ def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAtt
                         speaker = last_any
                     elif (role := _role(subj, toks)) and (titled.get(role) or last_named):
                         speaker, source = titled.get(role) or last_named, "descriptive"
+                    elif subj.lemma_.lower() in MEDIA_NOUNS | {"account"} and (owner := _owner(subj)):
+                        speaker = owner  # "Trump's account tweeted", "Pelosi's statement said"
                     elif source == "descriptive" and subj.lemma_.lower() in MEDIA_NOUNS and last_named:
                         speaker = last_named  # "the statement continued": the last named speaker's statement
                     elif source == "named" and subj.ent_type_ in ("PERSON", ""):

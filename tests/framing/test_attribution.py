@@ -186,3 +186,8 @@ def test_a_statement_that_continues_speaks_for_the_last_named_speaker():  # BASI
     found = attributions("“She should get out of this race,” Trump said in a statement released by his campaign. "
                          "“Our leaders are weak,” the statement continued.")
     assert _quoted(found, "Our leaders are weak").speaker == "Trump"
+
+
+def test_an_account_or_statement_speaks_for_its_owner():  # BASIL: "Trump's account tweeted"
+    found = attributions("This was after Trump’s account tweeted Saturday: “I had to fire General Flynn.”")
+    assert _quoted(found, "I had to fire").speaker == "Trump"
