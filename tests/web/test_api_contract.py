@@ -30,3 +30,51 @@ def test_schemathesis_finds_no_broken_contract(tmp_path):
     generated = re.search(r"(\d+) generated, (\d+) passed", run.stdout)
     assert generated and generated[1] == generated[2] and int(generated[1]) > 100, run.stdout[-4000:]
     assert "✅ Stateful" in run.stdout, run.stdout[-4000:]  # the links between operations were followed
+
+
+@pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")  # raw bodies sent as data
+def test_a_refused_write_leaves_every_row_as_it_was(client, session):
+    """Requests that break the schema (schemathesis's negative mode) to every write operation, on a
+    stored story: each one refused with a 4xx that says why, and no row added, changed in number or
+    removed. In-process, inside the test's transaction, so a count sees exactly this request."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from schemathesis import GenerationMode
+    from sqlalchemy import text
+
+    from tests.conftest import row_counts
+    from tests.factories import make_story
+
+    def counts() -> dict[str, int]:  # the corpus, and what a write could queue or freeze
+        return row_counts(session) | {t: session.scalar(text(f"SELECT count(*) FROM {t}"))
+                                      for t in ("snapshots", "jobs")}
+
+    story = make_story(session, outlets=2, events=1)
+    article_id = story.articles[0].id
+    schema = schemathesis.openapi.from_dict(client.app.openapi())
+    writes = [schema["/api/articles"]["POST"], schema["/api/snapshots"]["POST"],
+              schema["/api/articles/{article_id}"]["DELETE"]]
+    delete = writes[2]
+    refusals = []
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def refused(data):
+        operation = data.draw(st.sampled_from(writes))
+        extra = {"path_parameters": {"article_id": article_id}} if operation is delete else {}
+        case = data.draw(operation.as_strategy(GenerationMode.NEGATIVE, **extra))
+        kwargs = case.as_transport_kwargs(base_url="http://testserver")
+        kwargs.pop("cookies", None)
+        before = counts()
+        response = client.request(**kwargs)
+        assert response.status_code < 500, (kwargs, response.text[:300])
+        if response.status_code >= 400:
+            detail = response.json()["detail"]
+            assert detail and (isinstance(detail, str) or all(e.get("msg") for e in detail)), response.text[:300]
+            assert counts() == before, (kwargs, response.status_code)
+            refusals.append(response.status_code)
+
+    refused()
+    assert len(refusals) >= 30, refusals  # the run did exercise refusals
