@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.labelled import drafts_of, read_records  # noqa: E402
 from bench.procstat import BusyWatch, cpu_seconds  # noqa: E402
-from bench.synthetic import drop_database, fresh_database  # noqa: E402
+from bench.synthetic import temporary_database  # noqa: E402
 
 # phase label -> (module, function): timed wherever they run (the model phases in a worker thread)
 PHASES = {
@@ -83,11 +83,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--profile", action="store_true", help="time the end-to-end run by phase")
     args = ap.parse_args()
-    data_dir = fresh_database("parallax-ingest-bench-")
-    try:
+    with temporary_database("parallax-ingest-bench-"):
         run(args)
-    finally:
-        drop_database(data_dir)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import cpu_seconds, peak_rss_mib  # noqa: E402
-from bench.synthetic import drop_database, fresh_database  # noqa: E402
+from bench.synthetic import temporary_database  # noqa: E402
 
 
 def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
@@ -139,11 +139,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--page-cache-mb", type=int, default=64, help="PARALLAX_PAGE_CACHE_MB of the server (0: off)")
     args = ap.parse_args()
-    data_dir = fresh_database("parallax-pages-")
-    try:
+    with temporary_database("parallax-pages-") as data_dir:
         run(args, data_dir)
-    finally:
-        drop_database(data_dir)
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> None:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pages import build_corpus  # noqa: E402
 from bench.procstat import peak_rss_mib, rss_mib  # noqa: E402
-from bench.synthetic import drop_database, fresh_database, seed_sentences  # noqa: E402
+from bench.synthetic import seed_sentences, temporary_database  # noqa: E402
 
 
 class Tally:
@@ -122,11 +122,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--drain-minutes", type=int, default=30, help="most time to wait for queued uploads after")
     args = ap.parse_args()
-    data_dir = fresh_database("parallax-soak-")
-    try:
+    with temporary_database("parallax-soak-") as data_dir:
         run(args, data_dir)
-    finally:
-        drop_database(data_dir)
 
 
 def run(args, data_dir: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +51,16 @@ def synthetic_corpus(n_articles: int, per_article: int, rng: np.random.Generator
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         names = [f"name{story}_{k}" for k in rng.integers(0, 6, size=3)]
         yield story, vectors, names
+
+
+@contextmanager
+def temporary_database(prefix: str) -> Iterator[Path]:
+    """A fresh embedded database for the length of a run (fresh_database), dropped after it."""
+    data_dir = fresh_database(prefix)
+    try:
+        yield data_dir
+    finally:
+        drop_database(data_dir)
 
 
 def drop_database(data_dir: Path, *, delete: bool = True) -> None:
