@@ -6,8 +6,10 @@ paragraph's end there, and a quote opened at the start of a paragraph that the t
 closes where the text ends."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+_REOPENED = re.compile(r"\s*[\"“„«]")  # after a line break: the next paragraph opens with a quote mark
 OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "”"}
 
 
@@ -40,8 +42,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     found: list[QuoteSpan] = []
     for i, ch in enumerate(text):
         if ch == "\n" and stack:
-            rest = text[i:].lstrip()
-            if rest[:1] in ('"', "“", "„", "«"):  # the quote goes on in the next paragraph
+            if _REOPENED.match(text, i):  # the quote goes on in the next paragraph
                 _close_all(stack, found, len(text[:i].rstrip()))
             continue
         if ch in ("'", "’", "‘") and _apostrophe(text, i):
