@@ -150,7 +150,12 @@ def _content(verb, passage, offset_end):
     return span_of(passage, start, min(end, offset_end))
 
 
-def _introduces(verb, outer) -> bool:
+def _closes_before(clause_start: int, outer) -> bool:
+    """A quote closes just before the clause (“...,” she added)."""
+    return any(0 <= clause_start - q.end <= 3 for q in outer)
+
+
+def _introduces(verb, outer, clause_start: int) -> bool:
     """Whether a verb with other, non-reporting uses ("show", "add", "write") reports here: it takes
     a that-clause or speech ("data show that...", "he added, ..."), or a quote opens right after it
     ("added: “...") or closes just before its clause ("“...,” she added"); "call" when a quote is what
@@ -162,8 +167,7 @@ def _introduces(verb, outer) -> bool:
     if verb.lemma_.lower() == "call":  # "calling her tenure “dangerously negligent”": the quote is what it called
         last = max(t.idx + len(t) for t in verb.subtree)
         return any(end < q.start < last for q in outer)
-    clause_start = min(t.idx for t in verb.subtree)
-    return any(0 <= q.start - end <= 3 or 0 <= clause_start - q.end <= 3 for q in outer)
+    return any(0 <= q.start - end <= 3 for q in outer) or _closes_before(clause_start, outer)
 
 
 def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
@@ -199,10 +203,10 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         has_clause = any(c.dep_ in CLAUSE_DEPS for c in tok.children)
         if key in ("attempt", "purport") and not any(c.dep_ == "xcomp" for c in tok.children):
             continue
-        if entry is not None and entry.needs_clause and not _introduces(tok, outer):
-            continue
         clause_start = min(t.idx for t in tok.subtree)
-        quote_before = any(0 <= clause_start - q.end <= 3 for q in outer)
+        if entry is not None and entry.needs_clause and not _introduces(tok, outer, clause_start):
+            continue
+        quote_before = _closes_before(clause_start, outer)
         if entry is not None and not (has_clause or quote_here or quote_before or any(
                 c.dep_ in ("dobj", "prep", "agent", "advcl") for c in tok.children)
                 or tok.dep_ in ("relcl", "parataxis")):
@@ -245,7 +249,7 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
         first = doc.char_span(q.start, q.start + 1, alignment_mode="expand").sent
         final = doc.char_span(q.end - 1, q.end, alignment_mode="expand").sent
         here = [r for r in records if (first.start_char <= r["span"][0] < final.end_char
-                                       or 0 <= r.get("clause", -9) - q.end <= 3)
+                                       or "clause" in r and _closes_before(r["clause"], [q]))
                 and not (q.start < r["span"][0] < q.end)]
         inside = [r for r in here if r["content"] is not None
                   and r["content"].start <= q.start < r["content"].end]
