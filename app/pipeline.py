@@ -33,15 +33,30 @@ def prepare_database(embedder: Embedder | None = None) -> None:
             ensure_vector_index(conn, embedder.name, embedder.dim)
 
 
-def on_store_hook():
-    """What runs inside each article's transaction once it is stored: joining a story and its
-    events, so an article is never stored without its grouping. Each hook keeps its own cache
-    of the stored articles' features (one ingest run's worth)."""
-    from functools import partial
+class Grouping:
+    """What runs inside an article's transaction once it is stored: joining a story and its
+    events, so an article is never stored without its grouping. Called with one article (an
+    upload), or through `many` with a bulk import's chunk at once. Each keeps its own cache of the
+    stored articles' features (one ingest run's worth)."""
 
-    from app.cluster.service import FeatureCache, assign_article
+    def __init__(self) -> None:
+        from app.cluster.service import FeatureCache
 
-    return partial(assign_article, cache=FeatureCache())
+        self.cache = FeatureCache()
+
+    def __call__(self, session: Session, article) -> int:
+        from app.cluster.service import assign_article
+
+        return assign_article(session, article, cache=self.cache)
+
+    def many(self, session: Session, articles: list) -> dict[int, int]:
+        from app.cluster.service import assign_articles
+
+        return assign_articles(session, articles, cache=self.cache)
+
+
+def on_store_hook() -> Grouping:
+    return Grouping()
 
 
 def annotate_hook():
@@ -57,14 +72,18 @@ def annotate_hook():
 
 def ingest_items(
     *, session: Session, items: Iterable[ArticleDraft | Rejection], embedder: Embedder | None = None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, batched: bool = True,
 ) -> Iterator[IngestResult]:
+    """Ingest drafts through the whole pipeline. `batched`: each chunk's new articles join their
+    stories together (Grouping.many); without, one at a time as a single upload does."""
+    grouping = on_store_hook()
     yield from ingest_drafts(
         session=session,
         items=items,
         embedder=embedder or get_embedder(),
         settings=settings or get_settings(),
-        on_store=on_store_hook(),
+        on_store=grouping,
+        on_store_many=grouping.many if batched else None,
         annotate=annotate_hook(),
     )
 

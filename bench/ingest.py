@@ -39,6 +39,7 @@ PHASES = {
     "cleaning + splitting (prepare)": ("app.ingest.service", "prepare"),
     "storing (store_article)": ("app.ingest.service", "store_article"),
     "clustering (assign_article)": ("app.cluster.service", "assign_article"),
+    "clustering (assign_articles)": ("app.cluster.service", "assign_articles"),
 }
 
 

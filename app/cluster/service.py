@@ -4,7 +4,7 @@ from the stored vectors (`parallax recluster`). Ids stay stable across both (app
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,15 +210,16 @@ def fill_article_vectors(session: Session) -> int:
     return filled
 
 
-def count_terms(session: Session, features: ArticleFeatures) -> None:
-    """Add one article's terms to the stored document frequencies (sorted: concurrent writers
-    lock rows in the same order and cannot deadlock)."""
-    terms = sorted(features.terms)
-    if terms:  # one array parameter: compiling a VALUES row per term cost more than the upsert
+def count_terms(session: Session, *articles: ArticleFeatures) -> None:
+    """Add the articles' terms to the stored document frequencies, one statement for all (sorted:
+    concurrent writers lock rows in the same order and cannot deadlock)."""
+    counts = Counter(t for features in articles for t in features.terms)
+    terms = sorted(counts)
+    if terms:  # arrays as parameters: compiling a VALUES row per term cost more than the upsert
         session.execute(
-            text("INSERT INTO term_frequencies (term, df) SELECT t, 1 FROM unnest(CAST(:terms AS text[])) AS t "
-                 "ON CONFLICT (term) DO UPDATE SET df = term_frequencies.df + 1"),
-            {"terms": terms},
+            text("INSERT INTO term_frequencies (term, df) SELECT * FROM unnest(CAST(:terms AS text[]), "
+                 "CAST(:dfs AS integer[])) ON CONFLICT (term) DO UPDATE SET df = term_frequencies.df + excluded.df"),
+            {"terms": terms, "dfs": [counts[t] for t in terms]},
         )
 
 
@@ -250,28 +251,125 @@ def assign_article(session: Session, article: Article, *, cache: FeatureCache | 
     its successor, as in a recluster; events are regrouped in every story whose members changed.
     Runs inside the article's transaction. Returns the article's story id.
     `cache`: features of stored articles kept across the articles of one ingest run."""
+    [new] = _index_new(session, [article])
+    return _regroup_around(session, new, cache)
+
+
+def _index_new(session: Session, articles: list[Article]) -> list[ArticleFeatures]:
+    """The first steps of assigning freshly stored articles: their features, their article vectors
+    (which the nearest-article search reads) and their terms counted, under the locks, which are
+    taken in this order by every writer (see CLUSTER_LOCK and REGROUP_LOCK)."""
     _lock_stories(session, exclusive=False)  # first: before count_terms locks rows a recluster deletes
-    new = features_of(article)
-    store_article_vector(session, article, new)
-    count_terms(session, new)
+    new = [features_of(article) for article in articles]
+    for article, features in zip(articles, new, strict=True):
+        store_article_vector(session, article, features)
+    count_terms(session, *new)
     _lock_regroups(session)  # after the row locks of count_terms, which queue in term order: no cycle
-    neighbours = neighbour_article_ids(session, article.id)
-    near_stories = sorted(set(session.scalars(select(Article.story_id).where(
-        Article.id.in_(neighbours), Article.story_id.is_not(None))))) if neighbours else []
-    members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(near_stories))
-                              .order_by(Article.id)).all() if near_stories else []
+    return new
+
+
+def _stories_of(session: Session, article_ids) -> dict[int, int]:
+    """Article id -> story id, for those of the given articles that are in a story."""
+    if not article_ids:
+        return {}
+    return dict(session.execute(select(Article.id, Article.story_id).where(
+        Article.id.in_(article_ids), Article.story_id.is_not(None))).all())
+
+
+def _members(session: Session, story_ids, cache: FeatureCache | None) -> dict[int, list[ArticleFeatures]]:
+    """The given stories with the features of all their members (in article id order)."""
+    if not story_ids:
+        return {}
+    members = session.execute(select(Article.id, Article.story_id).where(Article.story_id.in_(story_ids))
+                              .order_by(Article.id)).all()
     loaded = _features_by_id(session, [i for i, _ in members], cache)
-    candidates: dict[int, list[ArticleFeatures]] = defaultdict(list)
+    out: dict[int, list[ArticleFeatures]] = defaultdict(list)
     for article_id, story_id in members:
-        candidates[story_id].append(loaded[article_id])
+        out[story_id].append(loaded[article_id])
+    return dict(out)
+
+
+def _regroup_around(session: Session, new: ArticleFeatures, cache: FeatureCache | None) -> int:
+    """One indexed article into a story: its neighbourhood regrouped (assign_article)."""
+    candidates = _members(session, sorted(set(_stories_of(session, neighbour_article_ids(session, new.id)).values())),
+                          cache)
     pool = [new] + [f for group in candidates.values() for f in group]
-    groups = regroup_neighbourhood(new, dict(candidates), df=stored_frequencies(session, pool))
+    groups = regroup_neighbourhood(new, candidates, df=stored_frequencies(session, pool))
     story_id = _apply_stories(session, {sid: {f.id for f in group} for sid, group in candidates.items()}, groups,
                               {f.id: f for f in pool})[new.id]
     session.expire_all()  # bulk updates bypass the identity map
     if cache is not None:
         cache.put(new)
     return story_id
+
+
+BATCH_UP_TO = 3000  # articles in one pool that assign_articles clusters at once (cluster_stories scales)
+
+
+def assign_articles(session: Session, articles: list[Article], *, cache: FeatureCache | None = None) -> dict[int, int]:
+    """assign_article for a batch of freshly stored articles (a bulk import's chunk), in one
+    transaction: one nearest-article search per article, then each neighbourhood regrouped once
+    for all the new articles in it, and events regrouped once per story that changed (article by
+    article, a story that gains ten articles had its events clustered ten times).
+
+    Neighbourhoods: a new article links to the stories of its nearest stored articles and to the
+    new articles among its nearest; each connected set of new articles and stories is clustered
+    again as one pool (cluster_stories), as a recluster would leave it. The neighbourhoods of a
+    chunk's articles overlap much more than one article's stories do (on allsides-dev most of a
+    chunk is one connected pool of several hundred articles), so a pool may hold up to
+    BATCH_UP_TO articles; a larger one has its new articles assigned one at a time, as
+    assign_article does. Returns each article's story id."""
+    if not articles:
+        return {}
+    new = _index_new(session, articles)
+    new_ids = {f.id for f in new}
+    near = {f.id: neighbour_article_ids(session, f.id) for f in new}
+    story_of = _stories_of(session, {n for ns in near.values() for n in ns} - new_ids)
+    # Connected neighbourhoods: union-find over new articles ("a", id) and stories ("s", id).
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def root(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for f in new:
+        for n in near[f.id]:
+            other = ("a", n) if n in new_ids else ("s", story_of[n]) if n in story_of else None
+            if other is not None:
+                parent[root(other)] = root(("a", f.id))
+        root(("a", f.id))
+    candidates = _members(session, sorted(set(story_of.values())), cache)
+    by_id = {f.id: f for f in new} | {f.id: f for group in candidates.values() for f in group}
+    components: dict[tuple[str, int], tuple[list[ArticleFeatures], list[int]]] = defaultdict(lambda: ([], []))
+    for node in sorted(parent):
+        kind, key = node
+        component = components[root(node)]
+        if kind == "a":
+            component[0].append(by_id[key])
+        else:
+            component[1].append(key)
+    df = stored_frequencies(session, list(by_id.values()))
+    old: dict[int, set[int]] = {}
+    groups: list[list[int]] = []
+    one_at_a_time: list[ArticleFeatures] = []
+    for arrivals, stories in components.values():
+        pool = arrivals + [f for sid in stories for f in candidates[sid]]
+        if len(pool) > BATCH_UP_TO:
+            one_at_a_time.extend(arrivals)
+            continue
+        old.update({sid: {f.id for f in candidates[sid]} for sid in stories})
+        groups.extend(cluster_stories(pool, df=df))
+    assigned = _apply_stories(session, old, groups, by_id) if groups else {}
+    session.expire_all()  # bulk updates bypass the identity map
+    if cache is not None:
+        for f in new:
+            cache.put(f)
+    for f in sorted(one_at_a_time, key=lambda f: f.id):
+        assigned[f.id] = _regroup_around(session, f, cache)
+    return {f.id: assigned[f.id] for f in new}
 
 
 def _store_stories(session: Session, old: dict[int, set[int]], groups: list[list[int]]) -> tuple[list[int], int, int]:

@@ -25,6 +25,9 @@ from app.ingest.passages import Span, split_passages
 log = logging.getLogger(__name__)
 
 OnStore = Callable[[Session, Article], None]
+# The same for a chunk's articles at once (a bulk import): they are stored, each in a savepoint of
+# one transaction, then handed over together, then committed together.
+OnStoreMany = Callable[[Session, list[Article]], None]
 # Per-chunk work done before storing, one dict per article (stored as Article.features): spaCy
 # runs much faster over a whole chunk than once per article inside each article's transaction.
 Annotate = Callable[[list["PreparedArticle"]], list[dict]]
@@ -228,10 +231,17 @@ def ingest_drafts(
     on_store: OnStore | None = None,
     annotate: Annotate | None = None,
     chunk_size: int = 64,
+    on_store_many: OnStoreMany | None = None,
 ) -> Iterator[IngestResult]:
     """Ingest a stream of drafts, embedding the passages of many articles per model call (and
     annotating them per chunk with `annotate`), storing each article in its own transaction.
     Yields one result per input, in input order.
+
+    With `on_store_many`, a chunk of two or more new articles is stored in one transaction
+    instead, each article in a savepoint of it (one that fails to store leaves nothing and the
+    others go on), grouped by one on_store_many call and committed together. If that call fails,
+    the transaction is rolled back and the chunk's articles are stored one at a time as above:
+    either way each article is stored with its grouping, or not at all.
 
     Pipelined: while one chunk's articles are stored and clustered here (Python and database
     round trips), the next chunk is embedded and annotated in a worker thread (torch and spaCy's
@@ -243,14 +253,14 @@ def ingest_drafts(
             staged = _stage(session, items_, settings, known)
             staged.model_work = pool.submit(_model_work, staged, embedder, annotate)
             if pending is not None:
-                yield from _finish(session, pending, embedder.name, on_store, known)
+                yield from _finish(session, pending, embedder.name, on_store, known, on_store_many)
             pending = staged
         if pending is not None:
-            yield from _finish(session, pending, embedder.name, on_store, known)
+            yield from _finish(session, pending, embedder.name, on_store, known, on_store_many)
 
 
 def _finish(session: Session, chunk: _Chunk, model_name: str, on_store: OnStore | None,
-            known: dict[str, int]) -> Iterator[IngestResult]:
+            known: dict[str, int], on_store_many: OnStoreMany | None = None) -> Iterator[IngestResult]:
     """Store the chunk's articles, each in its own transaction, once its model work is done."""
     vectors, annotations = chunk.model_work.result()
     results, prepared = chunk.results, chunk.prepared
@@ -264,7 +274,13 @@ def _finish(session: Session, chunk: _Chunk, model_name: str, on_store: OnStore 
     for i in chunk.to_embed:
         offsets[i] = offset
         offset += len(prepared[i].texts_to_embed)
-    for i in sorted(prepared):
+    todo = [i for i in sorted(prepared) if i not in results]
+    fresh = {prepared[i].content_hash for i in todo if prepared[i].content_hash not in known}
+    if on_store_many is not None and len(fresh) >= 2:
+        results.update(_store_batch(session, [(i, prepared[i], vectors[offsets[i] : offsets[i] + len(
+            prepared[i].texts_to_embed)] if i in offsets else None, annotations.get(id(prepared[i]))) for i in todo],
+            model_name, on_store, on_store_many, known))
+    for i in todo:
         p = prepared[i]
         if i in results:
             continue
@@ -276,6 +292,51 @@ def _finish(session: Session, chunk: _Chunk, model_name: str, on_store: OnStore 
         results[i] = _store_one(session, p, own, model_name, on_store, known, annotations.get(id(p)))
     for i in range(len(chunk.items)):
         yield results[i]
+
+
+def _store_batch(session: Session, items: list[tuple[int, PreparedArticle, object, dict | None]], model_name: str,
+                 on_store: OnStore | None, on_store_many: OnStoreMany,
+                 known: dict[str, int]) -> dict[int, IngestResult]:
+    """A chunk's new articles in one transaction (ingest_drafts, `on_store_many`): results of
+    those stored or refused here; duplicates of one another are left to the caller, which finds
+    them in `known` once the batch is committed."""
+    results: dict[int, IngestResult] = {}
+    stored: list[tuple[int, PreparedArticle, object, dict | None, Article]] = []
+    hashes: set[str] = set()
+    for i, p, own, features in items:
+        if p.content_hash in known or p.content_hash in hashes:
+            continue
+        try:
+            with session.begin_nested():  # a savepoint: an article that fails leaves nothing of itself
+                article = store_article(session, p, own, model_name, features)
+        except IntegrityError:  # stored meanwhile by another writer
+            existing = find_duplicates(session, [p.content_hash]).get(p.content_hash)
+            results[i] = IngestResult(p.draft.source_name, "duplicate", article_id=existing, title=p.title) \
+                if existing is not None else IngestResult(p.draft.source_name, "rejected",
+                                                          reason="could not be stored (a conflicting row)")
+            continue
+        except Exception as exc:
+            log.exception("storing %s failed", p.draft.source_name)
+            results[i] = IngestResult(p.draft.source_name, "rejected",
+                                      reason=f"could not be stored ({type(exc).__name__}: {exc})")
+            continue
+        hashes.add(p.content_hash)
+        stored.append((i, p, own, features, article))
+    try:
+        on_store_many(session, [article for *_, article in stored])
+        ids = [article.id for *_, article in stored]
+        session.commit()
+        session.expunge_all()
+    except Exception:
+        session.rollback()
+        log.exception("grouping a batch of %d articles failed; storing them one at a time", len(stored))
+        for i, p, own, features, _ in stored:
+            results[i] = _store_one(session, p, own, model_name, on_store, known, features)
+        return results
+    for (i, p, *_), article_id in zip(stored, ids, strict=True):
+        known[p.content_hash] = article_id
+        results[i] = IngestResult(p.draft.source_name, "ingested", article_id=article_id, title=p.title)
+    return results
 
 
 def _annotate(annotate: Annotate | None, articles: list[PreparedArticle]) -> dict[int, dict]:

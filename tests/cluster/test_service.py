@@ -337,3 +337,34 @@ def test_articles_stored_without_a_vector_get_theirs_at_start_up(session, embedd
     for i in ids:
         own = session.get(ArticleVector, i)
         assert own.embedding_model == embedder.name and np.allclose(own.embedding, stored[i], atol=1e-6)
+
+
+def partitions(session):
+    """Stories as sets of source names, events as sets of (source name, passage position)."""
+    stories, events = {}, {}
+    for article in session.scalars(select(Article)):
+        stories.setdefault(article.story_id, set()).add(article.source_name)
+    for event in session.scalars(select(Event)):
+        events[event.id] = frozenset((session.get(Article, p.article_id).source_name, p.position) for p in event.passages)
+    return {frozenset(s) for s in stories.values()}, set(events.values())
+
+
+def test_a_bulk_import_groups_its_articles_as_one_at_a_time_would(session, settings):
+    """A chunk's articles join their stories together (one search and one regroup for the chunk),
+    and end up in the same stories and events as when each is ingested on its own."""
+    drafts = [*read_seeds(SEEDS, max_bytes=settings.max_article_bytes), from_text(QUAKE_A, source_name="a"),
+              from_text(QUAKE_B, source_name="b"), from_text(QUAKE_A_FOLLOW_UP, source_name="a2"),
+              from_text(UNRELATED, source_name="bank")]
+    together = [r.status for r in ingest_items(session=session, items=drafts)]
+    batched = partitions(session)
+    for table in ("passage_events", "events", "article_vectors", "passages", "articles", "stories",
+                  "term_frequencies", "cluster_redirects", "outlets"):
+        session.execute(text(f"DELETE FROM {table}"))
+    session.commit()
+    alone = [r.status for r in ingest_items(session=session, items=drafts, batched=False)]
+    assert together == alone == ["ingested"] * 7
+    assert partitions(session) == batched
+    stories, events = batched
+    assert {"a", "a2"} in stories and {"b"} in stories and {"bank"} in stories
+    assert len(events) >= 3
+    assert_events_match_their_stories(session)

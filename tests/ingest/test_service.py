@@ -212,3 +212,53 @@ def test_a_duplicate_in_the_next_chunk_is_found_although_it_was_read_before_the_
         ("broken.jsonl:1", "rejected"), ("x", "ingested"), ("y", "duplicate"), ("z", "ingested")]
     assert results[2].article_id == results[1].article_id
     assert row_counts(session)["articles"] == before["articles"] + 2
+
+
+def test_a_bulk_chunk_whose_grouping_fails_is_stored_one_article_at_a_time(session, embedder, settings):
+    grouped_one_by_one = []
+
+    def many(session_, articles):
+        raise RuntimeError("batch grouping blew up")
+
+    def one(session_, article):
+        grouped_one_by_one.append(article.source_name)
+        if article.source_name == "b.txt":
+            raise RuntimeError("clustering blew up")
+
+    before = row_counts(session)
+    results = ingest(session, embedder, settings, [
+        from_text(BODY, source_name="a.txt"), from_text(BODY.replace("Monday", "Tuesday"), source_name="b.txt"),
+        from_text(BODY.replace("Monday", "Friday"), source_name="c.txt"),
+    ], on_store=one, on_store_many=many)
+    assert grouped_one_by_one == ["a.txt", "b.txt", "c.txt"]
+    assert [r.status for r in results] == ["ingested", "rejected", "ingested"]
+    assert "clustering blew up" in results[1].reason
+    assert row_counts(session)["articles"] == before["articles"] + 2
+    assert session.scalar(select(Article).where(Article.source_name == "b.txt")) is None
+
+
+def test_an_article_of_a_bulk_chunk_that_fails_to_store_leaves_nothing_and_the_others_go_on(
+        session, embedder, settings, monkeypatch):
+    from app.ingest import service
+
+    real = service.store_article
+
+    def store(session_, prepared, *args, **kw):
+        article = real(session_, prepared, *args, **kw)  # its rows are written...
+        if prepared.draft.source_name == "b.txt":
+            raise RuntimeError("disk full")  # ...then it fails
+        return article
+
+    monkeypatch.setattr(service, "store_article", store)
+    grouped = []
+    before = row_counts(session)
+    results = ingest(session, embedder, settings, [
+        from_text(BODY, source_name="a.txt"), from_text(BODY.replace("Monday", "Tuesday"), source_name="b.txt"),
+        from_text(BODY, source_name="a-again.txt"), from_text(BODY.replace("Monday", "Friday"), source_name="c.txt"),
+    ], on_store=lambda s, a: None, on_store_many=lambda s, articles: grouped.append([a.source_name for a in articles]))
+    assert grouped == [["a.txt", "c.txt"]]
+    assert [r.status for r in results] == ["ingested", "rejected", "duplicate", "ingested"]
+    assert "disk full" in results[1].reason and results[2].article_id == results[0].article_id
+    after = row_counts(session)
+    assert (after["articles"], after["passages"]) == (before["articles"] + 2,
+                                                     before["passages"] + 2 * len(session.get(Article, results[0].article_id).passages))
