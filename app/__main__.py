@@ -196,6 +196,122 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
                 log_config=None, access_log=False)  # our middleware logs each request with its id
 
 
+@cli.group()
+def sources() -> None:
+    """Outlets' feeds and sitemaps that Parallax polls by itself."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--outlet", default=None, help="Name the outlet its articles are from (default: the feed's title).")
+@click.option("--interval", "interval_s", default=None, type=int, help="Seconds between polls (default 900).")
+def sources_add(url: str, outlet: str | None, interval_s: int | None) -> None:
+    """Add an RSS, Atom or JSON feed, or a (news) sitemap."""
+    from app.db.base import session_scope
+    from app.ingest.fetch import FetchError
+    from app.pipeline import prepare_database
+    from app.sources.polling import add_source
+
+    prepare_database()
+    with session_scope() as session:
+        try:
+            source = add_source(session, url, outlet=outlet, interval_s=interval_s, settings=get_settings())
+        except FetchError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"source {source.id}: {source.url} (every {source.interval_s} s)")
+
+
+@sources.command("list")
+def sources_list() -> None:
+    """Every source with its health: last poll, HTTP status, items, articles, last error."""
+    from sqlalchemy import select
+
+    from app.db.base import session_scope
+    from app.pipeline import prepare_database
+    from app.sources.models import Source
+
+    prepare_database()
+    with session_scope() as session:
+        rows = session.scalars(select(Source).order_by(Source.id)).all()
+        if not rows:
+            click.echo("no sources; add one with `parallax sources add URL`")
+        for s in rows:
+            state = "paused" if s.paused else f"next poll {s.next_poll_at:%Y-%m-%d %H:%M:%S %Z}"
+            last = f"{s.last_polled_at:%Y-%m-%d %H:%M:%S %Z}" if s.last_polled_at else "never"
+            click.echo(f"{s.id}\t{s.url}\t{s.outlet or s.title or ''}\tlast poll {last} ({s.last_status or '-'})\t"
+                       f"{state}\t{s.items_seen} items, {s.articles_added} articles, {s.duplicates} duplicates"
+                       + (f"\terror: {s.last_error}" if s.last_error else ""))
+
+
+@sources.command("import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def sources_import(opml: Path) -> None:
+    """Add every feed of an OPML file (as feed readers export them)."""
+    from app.db.base import session_scope
+    from app.ingest.fetch import FetchError
+    from app.pipeline import prepare_database
+    from app.sources.feeds import NotAFeed, read_opml
+    from app.sources.polling import add_source
+
+    try:
+        feeds = read_opml(opml.read_bytes())
+    except NotAFeed as exc:
+        raise click.ClickException(f"{opml}: {exc}") from None
+    prepare_database()
+    added = 0
+    with session_scope() as session:
+        for url, title in feeds:
+            try:
+                add_source(session, url, outlet=title, settings=get_settings())
+                added += 1
+            except FetchError as exc:
+                click.echo(f"{url}: {exc}")
+    click.echo(f"{added} of {len(feeds)} feeds added")
+
+
+@sources.command("export")
+def sources_export() -> None:
+    """Print every source as OPML on stdout."""
+    from sqlalchemy import select
+
+    from app.db.base import session_scope
+    from app.pipeline import prepare_database
+    from app.sources.feeds import write_opml
+    from app.sources.models import Source
+
+    prepare_database()
+    with session_scope() as session:
+        rows = [(s.url, s.outlet or s.title) for s in session.scalars(select(Source).order_by(Source.id))]
+    sys.stdout.write(write_opml(rows))
+
+
+@sources.command("poll")
+@click.option("--once", is_flag=True, help="Poll the sources due now, then exit.")
+def sources_poll(once: bool) -> None:
+    """Poll due sources until stopped (workers do this too, when they have no job)."""
+    import threading
+
+    from app.db.base import session_scope
+    from app.embed.model import get_embedder
+    from app.pipeline import poll_sources, prepare_database
+
+    embedder = get_embedder()
+    prepare_database(embedder)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.is_set():
+        with session_scope() as session:
+            reports = poll_sources(session, embedder=embedder)
+        for report in reports:
+            click.echo(str(report))
+        if once:
+            if not reports:
+                click.echo("no source is due")
+            return
+        stop.wait(5.0)
+
+
 @cli.command()
 @click.option("--once", is_flag=True, help="Run the jobs due now, then exit.")
 def worker(once: bool) -> None:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # Fetching articles by URL
     fetch_allow_private: bool = False
     fetch_timeout_s: float = 10.0
+    source_interval_s: int = 900  # how often a new source is polled (each source keeps its own)
+    source_host_delay_s: float = 2.0  # between two requests to one host, when polling sources
+    poll_sources: bool = True  # workers poll due sources when they have no job
 
     # Logs
     log_format: Literal["text", "json"] = "text"

@@ -17,7 +17,19 @@ from app.config import get_settings
 from app.security.csrf import verify_csrf
 from app.security.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from app.web.page_cache import PageCacheMiddleware
-from app.web.routes import api, articles, auth, docs, events, health, home, snapshots, stories, upload
+from app.web.routes import (
+    api,
+    articles,
+    auth,
+    docs,
+    events,
+    health,
+    home,
+    snapshots,
+    sources,
+    stories,
+    upload,
+)
 from app.web.templating import render
 
 
@@ -47,7 +59,7 @@ def create_app(*, corpus_generation: Callable[[], Awaitable[int]] | None = None)
     app = FastAPI(title="Parallax", summary="How news outlets frame the same event", version="0.1.0",
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # /docs: routes/docs.py, no CDN
     app.mount("/static", StaticFiles(directory=str(settings.static_dir)), name="static")
-    for module in (health, home, stories, events, articles, upload, snapshots, auth, docs):
+    for module in (health, home, stories, events, articles, upload, snapshots, sources, auth, docs):
         app.include_router(module.router, dependencies=[Depends(verify_csrf)])
     app.include_router(api.router)  # Bearer token, no cookies: no CSRF to guard against
     # Added last runs first: request id and headers around everything, then the rate limit, then the

@@ -95,3 +95,17 @@ def seed_if_empty(session: Session, settings: Settings | None = None) -> list[In
         return []
     return list(ingest_items(session=session, items=read_seeds(settings.seeds_dir, max_bytes=settings.max_article_bytes),
                              settings=settings))
+
+
+def poll_sources(session: Session, *, embedder: Embedder | None = None, settings: Settings | None = None,
+                 limit: int | None = None):
+    """Poll the due sources (app/sources/polling.py), their new items ingested as a bulk import."""
+    from app.sources.polling import poll_due
+
+    settings = settings or get_settings()
+    embedder = embedder or get_embedder()
+
+    def ingest(drafts):
+        return list(ingest_items(session=session, items=drafts, embedder=embedder, settings=settings))
+
+    return poll_due(session, settings=settings, ingest=ingest, limit=limit)

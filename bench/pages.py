@@ -30,7 +30,11 @@ from bench.procstat import cpu_seconds, peak_rss_mib  # noqa: E402
 from bench.synthetic import temporary_database  # noqa: E402
 
 
-def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
+def build_corpus(n_articles: int, seed: int = 3, *, with_features: bool = False) -> list[int]:
+    """n_articles synthetic articles of seed sentences (random vectors) in stories of 2-5 with
+    three events each; returns the event ids. `with_features`: store each article's clustering
+    features as ingest does (spaCy once per distinct passage), so a later ingest compares with
+    them instead of computing them."""
     from sqlalchemy import insert, select
 
     from app.cluster.features import article_vector
@@ -41,6 +45,17 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
     from bench.synthetic import seed_sentences
 
     prepare_database()
+    memo: dict[str, dict] = {}
+
+    def features(texts: list[str]) -> dict:
+        from app.cluster.features import FEATURES_VERSION, facts_of_many
+
+        missing = [t for t in dict.fromkeys(["Article", *texts]) if t not in memo]
+        if missing:
+            [(_, facts)] = facts_of_many([(None, missing)])
+            memo.update((t, f.to_json()) for t, f in zip(missing, facts, strict=True))
+        return {"version": FEATURES_VERSION, "title": memo["Article"], "passages": [memo[t] for t in texts]}
+
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     sentences = seed_sentences()
@@ -64,7 +79,8 @@ def build_corpus(n_articles: int, seed: int = 3) -> list[int]:
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
                 article = Article(outlet_id=outlets[rng.randrange(40)].id, story_id=story.id, title=f"Article {made}",
                                   source_format="text", source_text=clean, clean_text=clean,
-                                  content_hash=f"synthetic-{made}", published=None)
+                                  content_hash=f"synthetic-{made}", published=None,
+                                  features=features(texts) if with_features else None)
                 session.add(article)
                 session.flush()
                 session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors),

@@ -7,6 +7,7 @@ from app.db.vector_index import is_vector_index
 from app.jobs import models as job_models  # noqa: F401
 from app.security import models as security_models  # noqa: F401
 from app.snapshots import models as snapshot_models  # noqa: F401
+from app.sources import models as source_models  # noqa: F401
 
 target_metadata = Base.metadata
 

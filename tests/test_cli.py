@@ -56,3 +56,30 @@ def test_recluster_and_export_of_an_empty_database_say_so(tmp_path):
     assert export.returncode == 0
     assert json.loads(export.stdout) == {"articles": [], "stories": [], "events": []}
     assert "the database holds no articles" in export.stderr
+
+
+def test_sources_are_imported_from_opml_listed_exported_and_polled(tmp_path):
+    from app.sources.feeds import read_opml
+    from tests.sources.site import serving
+
+    with serving() as site:
+        opml = tmp_path / "feeds.opml"
+        opml.write_text(f'<opml version="2.0"><body><outline text="News"><outline text="Harbour Gazette" '
+                        f'xmlUrl="{site}/feed.xml"/><outline text="Broken" xmlUrl="ftp://nowhere/feed"/>'
+                        f'</outline></body></opml>', encoding="utf-8")
+        env = cli_env(tmp_path / "data", PARALLAX_FETCH_ALLOW_PRIVATE="true", PARALLAX_SOURCE_HOST_DELAY_S="0.01")
+        imported = run_cli("sources", "import", str(opml), env=env)
+        assert imported.returncode == 0, imported.stderr
+        assert "1 of 2 feeds added" in imported.stdout and "ftp://nowhere/feed: URL must start with http" in imported.stdout
+        assert "never" in run_cli("sources", "list", env=env).stdout
+        polled = run_cli("sources", "poll", "--once", env=env)
+        assert polled.returncode == 0, polled.stderr
+        assert "4 items, 4 new: 2 articles added, 0 duplicates, 2 refused" in polled.stdout
+        listed = run_cli("sources", "list", env=env).stdout
+        assert "Harbour Gazette" in listed and "(200)" in listed and "2 articles" in listed
+        again = run_cli("sources", "poll", "--once", env=env)
+        assert "no source is due" in again.stdout  # its next poll is an interval away
+        exported = run_cli("sources", "export", env=env)
+        assert read_opml(exported.stdout.encode()) == [(f"{site}/feed.xml", "Harbour Gazette")]
+        titles = {a["title"] for a in json.loads(run_cli("export", env=env).stdout)["articles"]}
+        assert titles == {"Northern pier closed after inspection", "Ferries move south"}

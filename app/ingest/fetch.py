@@ -31,7 +31,9 @@ class FetchError(Exception):
 class FetchedPage:
     url: str  # after redirects
     body: bytes
-    fmt: str  # html | text
+    fmt: str  # html | text (or the caller's own names for its types); "" when not modified
+    status: int = 200
+    headers: dict[str, str] | None = None  # lower-cased names
 
 
 def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -88,30 +90,36 @@ def check_url(url: str, *, allow_private: bool) -> None:
     resolve_checked(host, port or (443 if parts.scheme == "https" else 80), allow_private=allow_private)
 
 
-def _client(settings: Settings) -> httpx.Client:
+def _client(settings: Settings, accept: str = "text/html, text/plain;q=0.9") -> httpx.Client:
     transport = httpx.HTTPTransport(retries=0)
     transport._pool._network_backend = GuardedBackend(settings.fetch_allow_private)  # httpcore 1.x
     timeout = httpx.Timeout(settings.fetch_timeout_s, connect=min(5.0, settings.fetch_timeout_s))
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
-                        headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.9"})
+                        headers={"User-Agent": USER_AGENT, "Accept": accept})
 
 
-def fetch_url(url: str, *, settings: Settings) -> FetchedPage:
-    """GET the URL (streamed, at most max_article_bytes, within fetch_timeout_s in all)."""
+def fetch_url(url: str, *, settings: Settings, types: dict[str, str] = TYPES, accept: str | None = None,
+              headers: dict[str, str] | None = None) -> FetchedPage:
+    """GET the URL (streamed, at most max_article_bytes, within fetch_timeout_s in all). `types`:
+    the content types taken (name -> format); `headers`: sent as well (a conditional GET's
+    If-None-Match, for one: a 304 comes back as a FetchedPage with status 304 and no body)."""
     deadline = time.monotonic() + settings.fetch_timeout_s * 2
     limit = settings.max_article_bytes
-    with _client(settings) as client:
+    with _client(settings, accept or "text/html, text/plain;q=0.9") as client:
         for _hop in range(MAX_REDIRECTS + 1):
             check_url(url, allow_private=settings.fetch_allow_private)
             try:
-                with client.stream("GET", url) as response:
+                with client.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 304:
+                        return FetchedPage(url=str(response.url), body=b"", fmt="", status=304,
+                                           headers=dict(response.headers))
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
                             raise FetchError(f"{url} redirects without a Location")
                         url = urljoin(url, location)
                         continue
-                    return _read(response, url, limit, deadline)
+                    return _read(response, url, limit, deadline, types)
             except httpx.TimeoutException:
                 raise FetchError(f"{url} did not answer within {settings.fetch_timeout_s:g} s", transient=True) from None
             except httpx.HTTPError as exc:
@@ -122,14 +130,23 @@ def fetch_url(url: str, *, settings: Settings) -> FetchedPage:
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _read(response: httpx.Response, url: str, limit: int, deadline: float) -> FetchedPage:
+class Refused(FetchError):
+    """The server answered with an error status (kept, with its headers: a 429's Retry-After)."""
+
+    def __init__(self, message: str, *, status: int, headers: dict[str, str]):
+        super().__init__(message, transient=status >= 500 or status == 429)
+        self.status, self.headers = status, headers
+
+
+def _read(response: httpx.Response, url: str, limit: int, deadline: float, types: dict[str, str]) -> FetchedPage:
     if response.status_code >= 400:
-        raise FetchError(f"{url} answered {response.status_code} {response.reason_phrase}",
-                         transient=response.status_code >= 500 or response.status_code == 429)
+        raise Refused(f"{url} answered {response.status_code} {response.reason_phrase}",
+                      status=response.status_code, headers=dict(response.headers))
     content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    fmt = TYPES.get(content_type)
+    fmt = types.get(content_type)
     if fmt is None:
-        raise FetchError(f"{url} is {content_type or 'of no stated type'}, not an HTML or text page")
+        wanted = "an HTML or text page" if types is TYPES else "of a type taken here"
+        raise FetchError(f"{url} is {content_type or 'of no stated type'}, not {wanted}")
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise FetchError(f"{url} is {int(declared):,} bytes, over the {limit:,} byte limit")
@@ -140,4 +157,5 @@ def _read(response: httpx.Response, url: str, limit: int, deadline: float) -> Fe
             raise FetchError(f"{url} is over the {limit:,} byte limit")
         if time.monotonic() > deadline:
             raise FetchError(f"{url} took too long to send", transient=True)
-    return FetchedPage(url=str(response.url), body=bytes(body), fmt=fmt)
+    return FetchedPage(url=str(response.url), body=bytes(body), fmt=fmt, status=response.status_code,
+                       headers=dict(response.headers))

@@ -1,6 +1,7 @@
 """The job queue is the `jobs` table: enqueue, claim (FOR UPDATE SKIP LOCKED), heartbeat, finish."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select, text, update
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Session
 from app.jobs.models import ACTIVE, Job
 
 ACTIVE_KEY_WHERE = text("status IN ('queued', 'running')")
+# Set when this process queues a job, so its own workers (`parallax serve`'s inline one) claim it at
+# once instead of at their next poll; workers in other processes find it when they poll.
+QUEUED_HERE = threading.Event()
 
 
 def enqueue(*, session: Session, kind: str, payload: dict, key: str | None = None, max_attempts: int = 5) -> Job:
@@ -24,6 +28,7 @@ def enqueue(*, session: Session, kind: str, payload: dict, key: str | None = Non
             job_id = session.scalar(select(Job.id).where(Job.key == key, Job.status.in_(ACTIVE)))
         if job_id is not None:
             session.commit()
+            QUEUED_HERE.set()
             return session.get(Job, job_id)
         session.rollback()
     raise RuntimeError(f"could not queue a {kind} job with key {key!r}")

@@ -42,8 +42,10 @@ class Worker:
                 log.exception("worker %s: claiming or recording a job failed", self.name)
                 job = None
                 stop.wait(max(self.settings.job_poll_s, 2.0))
-            if job is None:
-                stop.wait(self.settings.job_poll_s)
+            if job is None and not self.poll_a_source():
+                # Until the next poll, or a job queued by this process; stop is seen within a poll.
+                queue.QUEUED_HERE.wait(self.settings.job_poll_s)
+                queue.QUEUED_HERE.clear()
         log.info("worker %s stopped", self.name)
 
     def run_once(self) -> Job | None:
@@ -67,6 +69,23 @@ class Worker:
         with self.new_session() as session:
             record(session=session, job_id=job.id, worker_id=self.name, outcome=outcome, settings=self.settings)
         return job
+
+    def poll_a_source(self) -> bool:
+        """Poll one due source, if any (and PARALLAX_POLL_SOURCES): jobs first, sources when idle.
+        Returns whether one was polled."""
+        if not self.settings.poll_sources:
+            return False
+        from app.pipeline import poll_sources
+
+        try:
+            with self.new_session() as session:
+                reports = poll_sources(session, embedder=self.embedder, settings=self.settings, limit=1)
+        except Exception:
+            log.exception("worker %s: polling sources failed", self.name)
+            return False
+        for report in reports:
+            log.info("worker %s polled %s", self.name, report)
+        return bool(reports)
 
     def _heartbeat(self, job_id: int, done: threading.Event) -> None:
         while not done.wait(self.settings.job_heartbeat_s):

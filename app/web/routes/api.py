@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from app.browse.articles import get_article_detail, get_outlet_detail, list_articles, list_outlets
 from app.browse.comparisons import get_event_comparison, get_story_overview
 from app.browse.redirects import successor
+from app.browse.sources import SourceSummary, list_sources, summary
 from app.browse.stories import list_events, list_stories
 from app.browse.views import (
     ArticleDetail,
@@ -315,3 +316,31 @@ def api_get_snapshot(request: Request, session: SessionDep, snapshot_id: str):
     if snapshot is None:
         raise HTTPException(404, f"There is no snapshot {snapshot_id!r}.")
     return _snapshot_out(request, session, snapshot)
+
+
+class SourceIn(BaseModel):
+    url: str = Field(min_length=1, max_length=2000, pattern=r"^\s*https?://\S+$",
+                     description="An RSS, Atom or JSON feed, or a (news) sitemap")
+    outlet: str | None = Field(None, max_length=200, description="Names the outlet of its articles")
+    interval_s: int | None = Field(None, ge=60, le=7 * 24 * 3600, description="Seconds between polls")
+
+
+@router.get("/sources", response_model=list[SourceSummary])
+def get_sources(session: SessionDep):
+    """Every source with its health: last and next poll, HTTP status, items, articles, last error."""
+    return list_sources(session=session)
+
+
+@router.post("/sources", response_model=SourceSummary, status_code=201, dependencies=[Depends(require_writer)],
+             responses=refusals(401, *WRITE))
+def post_source(body: SourceIn, session: SessionDep):
+    """Add a source (checked like a URL to fetch: http(s), a public host); one already listed is
+    answered as it is stored. Workers poll it from now on."""
+    from app.ingest.fetch import FetchError
+    from app.sources.polling import add_source
+
+    try:
+        source = add_source(session, body.url, outlet=body.outlet, interval_s=body.interval_s, settings=get_settings())
+    except FetchError as exc:
+        raise HTTPException(422, [{"loc": ["body", "url"], "msg": str(exc), "type": "value_error"}]) from None
+    return summary(source)

@@ -1,0 +1,1 @@
+"""Sources: outlets' feeds and sitemaps that Parallax polls by itself (feeds -> items -> articles)."""
