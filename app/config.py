@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     source_interval_s: int = 900  # how often a new source is polled (each source keeps its own)
     source_host_delay_s: float = 2.0  # between two requests to one host, when polling sources
     poll_sources: bool = True  # workers poll due sources when they have no job
+    source_lease_s: int = 600  # a claimed source is not due again for this long (its worker may have died)
 
     # Logs
     log_format: Literal["text", "json"] = "text"

@@ -72,6 +72,8 @@ def parse_feed(body: bytes, url: str) -> Feed:
         items.append(FeedItem(url=canonical_url(link, url), title=_clean(entry.get("title")),
                               published=_date(entry.get("published_parsed") or entry.get("updated_parsed")),
                               author=_clean(entry.get("author"))))
+    if parsed.get("bozo") and not items:  # broken XML it could read no item from
+        raise NotAFeed(f"a malformed feed with no readable item ({parsed.bozo_exception})")
     return Feed(title=_clean(parsed.feed.get("title")), items=items)
 
 

@@ -38,7 +38,6 @@ FEED_TYPES = {t: "feed" for t in ("application/rss+xml", "application/atom+xml",
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.1"
 ROBOTS_AGENT = "Parallax"
 ROBOTS_TTL_S = 3600.0
-LEASE_S = 600  # a claimed source is not due again for this long (a worker that died lets it go then)
 ITEMS_PER_POLL = 50  # newest first: a first poll of a big sitemap does not fetch thousands of pages
 ITEM_ATTEMPTS = 3  # an item whose fetch fails for a passing reason is tried on this many polls
 PAUSE_AFTER = 5  # failed polls in a row
@@ -135,14 +134,15 @@ def add_source(session: Session, url: str, *, outlet: str | None = None, interva
     return session.scalars(select(Source).where(Source.url == url)).one()
 
 
-def claim_due_source(session: Session) -> Source | None:
-    """The source most overdue, leased for LEASE_S, or None; commits."""
+def claim_due_source(session: Session, lease_s: int = 600) -> Source | None:
+    """The source most overdue, leased for `lease_s` (settings.source_lease_s: a worker that dies
+    mid-poll lets it go then), or None; commits."""
     source = session.scalars(select(Source).where(Source.paused.is_(False), Source.next_poll_at <= func.now())
                              .order_by(Source.next_poll_at, Source.id).limit(1).with_for_update(skip_locked=True)).first()
     if source is None:
         session.rollback()
         return None
-    source.next_poll_at = func.now() + timedelta(seconds=LEASE_S)
+    source.next_poll_at = func.now() + timedelta(seconds=lease_s)
     session.commit()
     return source
 
@@ -173,23 +173,24 @@ def poll_source(session: Session, source_id: int, *, settings: Settings, ingest:
             raise FetchError("robots.txt disallows fetching this feed")
         page = polite.request(source.url, types=FEED_TYPES, accept=FEED_ACCEPT, headers=headers)
         report.status = page.status
+        seen = None
         if page.status != 304:
             feed = parse_feed(page.body, page.url)
-            source.title = feed.title or source.title
-            source.etag = (page.headers or {}).get("etag")
-            source.last_modified = (page.headers or {}).get("last-modified")
-            session.commit()  # ingest ends transactions of its own
             report.items = len(feed.items)
-            _take_items(session, source_id, (source.outlet, source.title), feed.items, polite, settings, ingest,
-                        report)
+            _take_items(session, source_id, (source.outlet, feed.title or source.title), feed.items, polite, settings,
+                        ingest, report)
             source = session.get(Source, source_id)  # ingest let go of every object it had loaded
+            seen = (feed.title, (page.headers or {}).get("etag"), (page.headers or {}).get("last-modified"))
     except (FetchError, NotAFeed) as exc:
         report.error = str(exc)
         report.status = getattr(exc, "status", None)
         wait = retry_after(getattr(exc, "headers", None))
-        _failed(source, report, wait)
+        _failed(session.get(Source, source_id), report, wait)
         session.commit()
         return report
+    if seen is not None:  # only now: a poll cut short must not make the next one a 304 that skips its items
+        source.title = seen[0] or source.title
+        source.etag, source.last_modified = seen[1], seen[2]
     source.failures, source.last_error, source.last_status = 0, None, report.status
     source.last_polled_at = func.now()
     source.next_poll_at = func.now() + timedelta(seconds=source.interval_s)
@@ -281,7 +282,7 @@ def poll_due(session: Session, *, settings: Settings, ingest: Ingest, limit: int
     """Claim and poll due sources, one after another, until none is due (or `limit` were polled)."""
     reports = []
     while limit is None or len(reports) < limit:
-        source = claim_due_source(session)
+        source = claim_due_source(session, settings.source_lease_s)
         if source is None:
             break
         source_id = source.id

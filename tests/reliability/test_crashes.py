@@ -27,9 +27,9 @@ def long_article() -> str:
         f"in letters dated {n % 28 + 1} March, which the chair said she had never seen." for n in range(200))
 
 
-def start_worker(database_url: str, tmp_path, name: str) -> subprocess.Popen:
+def start_worker(database_url: str, tmp_path, name: str, **extra: str) -> subprocess.Popen:
     env = cli_env(tmp_path / "data", DATABASE_URL=database_url, PARALLAX_JOB_STALE_AFTER_S="3",
-                  PARALLAX_JOB_HEARTBEAT_S="0.5", PARALLAX_JOB_POLL_S="0.2")
+                  PARALLAX_JOB_HEARTBEAT_S="0.5", PARALLAX_JOB_POLL_S="0.2", **extra)
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 (lives as long as the process)
     return subprocess.Popen([sys.executable, "-m", "app", "worker"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
@@ -103,3 +103,53 @@ def test_killing_the_server_that_owns_the_embedded_postgres_then_restarting_reco
     # The second server was the last user: it stopped Postgres on the way out.
     wait_until(lambda: not (data / "pg" / "postmaster.pid").exists(), what="Postgres to stop")
     assert not os.path.exists(data / "pg" / "postmaster.pid")
+
+
+def test_a_worker_killed_mid_poll_leaves_nothing_partial_and_the_next_poll_completes(fresh_database, tmp_path):
+    import threading
+
+    from app.config import Settings
+    from app.db.migrate import upgrade
+    from app.sources.polling import add_source
+    from tests.sources.site import Site, page, rss, serving
+
+    engine = create_engine(fresh_database)
+    with engine.begin() as conn:
+        upgrade(conn)
+
+    def state():
+        with engine.connect() as conn:
+            return (conn.scalar(text("SELECT count(*) FROM articles")),
+                    conn.scalar(text("SELECT count(*) FROM source_items")),
+                    conn.scalar(text("SELECT articles_added FROM sources")))
+
+    with serving() as site:
+        html = {"Content-Type": "text/html"}
+        Site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss([
+            (f"{site}/news/pier", "Pier closed", "Tue, 03 Nov 2026 08:00:00 GMT"),
+            (f"{site}/news/slow", "The inquiry", "Tue, 03 Nov 2026 09:00:00 GMT")]))
+        Site.routes["/news/slow"] = (200, html, page("The pier inquiry opens", 7))
+        Site.held["/news/slow"] = threading.Event()
+        with Session(engine) as session:
+            add_source(session, site + "/feed.xml", settings=Settings(fetch_allow_private=True))
+        extra = {"PARALLAX_FETCH_ALLOW_PRIVATE": "true", "PARALLAX_SOURCE_HOST_DELAY_S": "0.01",
+                 "PARALLAX_SOURCE_LEASE_S": "2"}
+        first = start_worker(fresh_database, tmp_path, "poller-1", **extra)
+        try:
+            wait_until(lambda: any(p == "/news/slow" for p, _, _ in Site.requests), what="the poll to reach the slow page",
+                       interval=0.1, progress=lambda: (len(Site.requests), cpu_steps(first.pid)))
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+        finally:
+            first.kill()
+        assert state() == (0, 0, 0)  # the first page was fetched, nothing stored
+        Site.held["/news/slow"].set()
+        second = start_worker(fresh_database, tmp_path, "poller-2", **extra)
+        try:
+            wait_until(lambda: state()[2] == 2, what="the next poll to store both items", interval=0.2,
+                       progress=lambda: (state(), len(Site.requests), cpu_steps(second.pid)))
+        finally:
+            second.send_signal(signal.SIGTERM)
+            wait_until(lambda: second.poll() is not None, what="the worker to stop", progress=lambda: cpu_steps(second.pid))
+            engine.dispose()
+    assert state() == (2, 2, 2)

@@ -25,9 +25,12 @@ class Site(BaseHTTPRequestHandler):
     routes: dict = {}
     requests: list = []
     etag = '"v1"'
+    held: dict[str, threading.Event] = {}  # path -> answered only once set
 
     def do_GET(self):
         self.requests.append((self.path, self.headers.get("If-None-Match"), self.headers.get("User-Agent")))
+        if self.path in self.held:
+            self.held[self.path].wait(600)
         if self.path == "/feed.xml" and self.headers.get("If-None-Match") == self.etag:
             self.send_response(304)
             self.end_headers()
@@ -51,7 +54,7 @@ def serving():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     base = f"http://127.0.0.1:{server.server_port}"
     html = {"Content-Type": "text/html; charset=utf-8"}
-    Site.requests, Site.etag = [], '"v1"'
+    Site.requests, Site.etag, Site.held = [], '"v1"', {}
     Site.routes = {
         "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"),
         "/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss([

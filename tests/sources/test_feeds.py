@@ -87,3 +87,10 @@ def test_opml_round_trips_and_reads_nested_folders():
     assert read_opml(nested) == [("https://c.example/f", "C")]
     with pytest.raises(NotAFeed):
         read_opml(b"<rss></rss>")
+
+
+def test_the_example_sources_in_docs_are_a_valid_opml_file():
+    from tests.conftest import ROOT
+
+    feeds = read_opml((ROOT / "docs" / "example-sources.opml").read_bytes())
+    assert len(feeds) >= 5 and all(url.startswith("https://") and name for url, name in feeds)

@@ -112,3 +112,54 @@ def test_a_page_that_is_not_a_feed_is_an_error_in_words(session, embedder, polit
     add_source(session, site + "/feed.xml", settings=polite)
     [report] = poll(session, embedder, polite)
     assert "not an RSS, Atom or JSON feed" in report.error
+
+
+@pytest.mark.parametrize(("route", "said"), [
+    ((200, {"Content-Type": "application/rss+xml"}, b"<rss><channel><item><title>broken"), "malformed feed"),
+    ((200, {"Content-Type": "text/html"}, b"<html><body>Home</body></html>"), "not of a type taken here"),
+    ((200, {"Content-Type": "application/rss+xml"}, b"<rss>" + b" " * 3_000_000 + b"</rss>"), "byte limit"),
+    ((302, {"Location": "/feed.xml"}, b""), "more than 5 redirects"),
+    ((302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""), "private or reserved"),
+])
+def test_a_bad_feed_is_an_error_in_words_and_stores_nothing(session, embedder, polite, site, route, said):
+    from tests.conftest import row_counts
+
+    Site.routes["/feed.xml"] = route
+    source = add_source(session, site + "/feed.xml", settings=polite).id
+    before = row_counts(session)
+    [report] = poll(session, embedder, polite.model_copy(update={"fetch_allow_private": route[0] != 302
+                                                                 or "169.254" not in route[1]["Location"]}))
+    assert said in report.error
+    stored = session.get(Source, source, populate_existing=True)
+    assert said in stored.last_error and stored.failures == 1
+    assert row_counts(session) == before
+
+
+def test_items_that_all_404_are_recorded_and_not_fetched_again(session, embedder, polite, site):
+    for path in ("/news/pier", "/news/ferries", "/news/empty"):
+        Site.routes.pop(path)
+    source = add_source(session, site + "/feed.xml", settings=polite).id
+    [report] = poll(session, embedder, polite)
+    assert (report.added, report.refused) == (0, 4)
+    reasons = {i.url.removeprefix(site): i.reason for i in session.scalars(select(SourceItem))}
+    assert "404" in reasons["/news/pier"]
+    make_due(session, source)
+    Site.etag = '"v2"'  # the feed says it changed, with the same items
+    Site.requests.clear()
+    [report] = poll(session, embedder, polite)
+    assert report.new == 0 and [p for p, _, _ in Site.requests] == ["/feed.xml"]
+
+
+def test_a_feed_that_renames_every_item_on_every_poll_stores_each_article_once(session, embedder, polite, site):
+    """Items are known by their canonical URL, not by the feed's ids (which this feed changes on each
+    poll) and not by the tracking parameters it adds."""
+    status, headers, body = Site.routes["/feed.xml"]
+    source = add_source(session, site + "/feed.xml", settings=polite).id
+    poll(session, embedder, polite)
+    stored = session.scalar(select(func.count()).select_from(Article))
+    Site.routes["/feed.xml"] = (status, headers, body.replace(b"utm_source=rss", b"utm_source=rss2&amp;fbclid=x")
+                                .replace(b"<item>", b"<item><guid>renamed</guid>"))
+    Site.etag = '"v2"'
+    make_due(session, source)
+    [report] = poll(session, embedder, polite)
+    assert report.new == 0 and session.scalar(select(func.count()).select_from(Article)) == stored
