@@ -19,3 +19,29 @@ def search_passages(request: Request, session: SessionDep, q: str = "", mode: st
                     page: int = Query(1, ge=1, le=100_000)):
     ctx = SearchContext.build(session=session, q=q, mode=mode, page=page)
     return render(request, "search/index.html", {"ctx": ctx}, block="search_results")
+
+
+LAST_VISIT = "parallax_last_visit"  # when this reader last loaded the home page (ISO 8601, UTC)
+LAST_VISIT_DAYS = 400
+
+
+@router.get("/arrivals", name="arrivals")
+def show_arrivals(request: Request, session: SessionDep):
+    """What arrived since the reader's last visit (the home page loads it with HTMX; never stored in
+    the page cache, which serves every reader the same page). Moves the reader's last visit to now."""
+    from datetime import UTC, datetime
+
+    from app.browse.arrivals import arrivals_since
+
+    now = datetime.now(UTC)
+    try:
+        since = datetime.fromisoformat(request.cookies.get(LAST_VISIT, ""))
+        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    except ValueError:
+        since = None  # a first visit: nothing to compare with
+    arrivals = arrivals_since(session=session, since=since) if since and since < now else None
+    response = render(request, "home/_arrivals.html", {"arrivals": arrivals, "first_visit": since is None})
+    response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(LAST_VISIT, now.isoformat(), max_age=LAST_VISIT_DAYS * 86400,
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return response
