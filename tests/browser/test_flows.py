@@ -245,3 +245,16 @@ def test_xss_payloads_in_an_upload_stay_inert_under_the_csp(server, page):
     shot(page, "xss-inert")
     assert dialogs == []
     assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
+
+
+def test_the_sources_page_refuses_a_private_feed_in_words_and_home_says_what_arrived(server, page):
+    page.goto(server + "/sources")
+    expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
+    page.get_by_label("Feed or sitemap URL").fill("http://127.0.0.1:9/feed.xml")
+    page.get_by_role("button", name="Add source").click()
+    expect(page.get_by_role("alert")).to_contain_text("private or reserved")
+    expect(page.get_by_label("Feed or sitemap URL")).to_have_value("http://127.0.0.1:9/feed.xml")
+    page.goto(server + "/")
+    expect(page.locator("section.arrivals")).to_contain_text("Welcome")  # loaded by HTMX: a first visit
+    page.reload()
+    expect(page.locator("section.arrivals")).to_contain_text("since your last visit")
