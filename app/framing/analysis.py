@@ -8,6 +8,7 @@ from app.framing.attribution import OutletAttribution, analyse_attribution
 from app.framing.common import JsonMixin, by_outlet, parse
 from app.framing.coverage import OutletCoverage, analyse_coverage
 from app.framing.diff import WordingDiff, closest_pairs
+from app.framing.findings import Finding, event_findings, story_findings
 from app.framing.independence import Independence, independence
 from app.framing.inputs import PassageIn
 from app.framing.naming import NamingRow, analyse_naming
@@ -27,6 +28,7 @@ class EventFraming(JsonMixin):
     diffs: list[WordingDiff]
     omitted_by: list[str] = field(default_factory=list)  # outlets in the story with no passage here
     one_sided: list[OutletOneSided] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what differs, strongest first (findings.py)
     explain: str = "omitted_by: outlets that cover the story but have no passage reporting this event"
 
 
@@ -43,6 +45,7 @@ class StoryFraming(JsonMixin):
     tone: list[OutletTone]
     events: dict[int, EventFraming]
     one_sided: list[OutletOneSided] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what differs, strongest first (findings.py)
     explain: str = "story-wide signals over all its passages; events: the same signals per event"
 
 
@@ -54,15 +57,18 @@ def analyse_event(passages: list[PassageIn], *, story_passages: list[PassageIn] 
     outlets = list(by_outlet(passages))
     background = story_passages or passages
     omitted = [o for o in by_outlet(story_passages or []) if o not in outlets]
+    naming = analyse_naming(passages, docs, embed=embed)
+    attribution = analyse_attribution(passages, docs)
+    tone = analyse_tone(passages, docs)
+    one_sided = analyse_one_sided(passages, docs)
     return EventFraming(
-        outlets, len(passages),
-        analyse_naming(passages, docs, embed=embed),
+        outlets, len(passages), naming,
         analyse_wording(passages, background=background, docs=docs),
-        analyse_attribution(passages, docs),
-        analyse_tone(passages, docs),
+        attribution, tone,
         closest_pairs(passages, embed=embed),
-        omitted,
-        analyse_one_sided(passages, docs))
+        omitted, one_sided,
+        event_findings(outlets=outlets, omitted_by=omitted, naming_rows=naming, attribution=attribution,
+                       tone_rows=tone, one_sided_rows=one_sided))
 
 
 def analyse_story(passages_by_event: dict[int, list[PassageIn]], unassigned: list[PassageIn], *,
@@ -76,13 +82,14 @@ def analyse_story(passages_by_event: dict[int, list[PassageIn]], unassigned: lis
     articles = {a: "\n\n".join(p.text for p in sorted(ps, key=lambda p: p.id)) for a, ps in texts.items()}
     events = {e: analyse_event(ps, story_passages=everything, embed=embed)
               for e, ps in passages_by_event.items() if ps}
+    coverage = analyse_coverage(passages_by_event, unassigned)
+    copies = independence(articles)
+    naming = analyse_naming(everything, docs, embed=embed)
+    attribution = analyse_attribution(everything, docs)
+    tone = analyse_tone(everything, docs)
+    one_sided = analyse_one_sided(everything, docs)
     return StoryFraming(
-        list(by_outlet(everything)), len(articles), len(everything),
-        analyse_coverage(passages_by_event, unassigned),
-        independence(articles),
-        analyse_naming(everything, docs, embed=embed),
-        analyse_wording(everything, docs=docs),
-        analyse_attribution(everything, docs),
-        analyse_tone(everything, docs),
-        events,
-        analyse_one_sided(everything, docs))
+        list(by_outlet(everything)), len(articles), len(everything), coverage, copies, naming,
+        analyse_wording(everything, docs=docs), attribution, tone, events, one_sided,
+        story_findings(coverage=coverage, independence=copies, naming_rows=naming, attribution=attribution,
+                       tone_rows=tone, one_sided_rows=one_sided))

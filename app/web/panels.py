@@ -41,6 +41,7 @@ class Panels:
     independence: dict[str, Any] | None = None
     copy_groups: list[list[OutletLink]] = field(default_factory=list)
     one_sided: list[OutletOneSided] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # what differs (app.framing.findings), ranked
 
 
 def _links(columns: list[OutletColumn]) -> dict[str, OutletLink]:
@@ -69,6 +70,7 @@ def _common(framing: dict, columns: list[OutletColumn], texts: dict[int, str]) -
         tone=tone_rows(framing, link),
         one_sided=one_sided_rows(framing, link),
         highlights=highlight(list(texts.items()), framing_spans(framing)),
+        findings=list(framing.get("findings") or []),  # none in snapshots made before findings existed
     )
 
 

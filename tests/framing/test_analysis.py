@@ -9,13 +9,14 @@ def test_story_json_shape(seed_story):
     data = seed_story.to_json()
     json.dumps(data)  # JSON-ready
     assert set(data) == {"outlets", "articles", "passages", "coverage", "independence", "naming", "wording",
-                         "attribution", "tone", "events", "one_sided", "explain"}
+                         "attribution", "tone", "events", "one_sided", "findings", "explain"}
     assert data["independence"]["summary"] == "3 articles, 3 independent reports"
     event = data["events"]["1"]
     assert set(event) == {"outlets", "passages", "naming", "wording", "attribution", "tone", "diffs",
-                          "omitted_by", "one_sided", "explain"}
+                          "omitted_by", "one_sided", "findings", "explain"}
     span = event["naming"][0]["terms"]["seed-000"][0]["spans"][0]
     assert set(span) == {"passage_id", "start", "end", "text"}
+    assert all(set(f) == {"kind", "text", "panel", "strength"} for f in data["findings"])
 
 
 def test_every_number_has_an_explanation(seed_story):

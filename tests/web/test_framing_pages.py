@@ -175,3 +175,22 @@ def test_a_snapshot_keeps_the_framing_it_was_taken_with(client, session, seeds, 
     assert "reported with distancing verbs (‘claimed’)" in frozen.select_one(".panel .contrast").get_text()
     snapshot = client.get(f"/api/snapshots/{location.rsplit('/', 1)[1]}").json()
     assert snapshot["payload"]["framing"]["attribution"]
+
+
+def test_story_page_leads_with_what_differs_each_finding_linked_to_its_evidence(client, seeds):
+    """seeds/README: 000 says Kelly "claimed" and "attempted to"; the other two report with neutral verbs."""
+    story = seeds["story"]
+    page = soup(client.get(f"/stories/{story.id}"))
+    box = page.select_one("section.findings")
+    assert box is not None and box.find_previous("h1") is not None
+    assert page.select("section")[0] is box or box.sourceline < page.select_one("section.coverage").sourceline
+    items = box.select("li.finding")
+    assert 1 <= len(items) <= 5
+    distancing = next(li for li in items if "finding-distancing" in li["class"])
+    assert seeds["labels"]["000"] in distancing.text and "“claimed”" in distancing.text
+    for li in items:  # every "Evidence" link lands on a panel of this page
+        target = li.select_one("a.evidence")["href"].removeprefix("#")
+        assert page.find(id=target) is not None, target
+    api = client.get(f"/api/stories/{story.id}").json()
+    assert [f["text"] for f in api["framing"]["findings"]] == [" ".join(li.text.split()).removesuffix(" Evidence")
+                                                                for li in items]
