@@ -90,43 +90,53 @@ def check_url(url: str, *, allow_private: bool) -> None:
     resolve_checked(host, port or (443 if parts.scheme == "https" else 80), allow_private=allow_private)
 
 
-def _client(settings: Settings, accept: str = "text/html, text/plain;q=0.9") -> httpx.Client:
+def _client(settings: Settings) -> httpx.Client:
     transport = httpx.HTTPTransport(retries=0)
     transport._pool._network_backend = GuardedBackend(settings.fetch_allow_private)  # httpcore 1.x
     timeout = httpx.Timeout(settings.fetch_timeout_s, connect=min(5.0, settings.fetch_timeout_s))
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
-                        headers={"User-Agent": USER_AGENT, "Accept": accept})
+                        headers={"User-Agent": USER_AGENT})
+
+
+def guarded_client(settings: Settings) -> httpx.Client:
+    """A client for many fetch_url calls (a poll's feed, robots.txt and pages): building one, with
+    its TLS context, costs more CPU than a small request. The caller closes it."""
+    return _client(settings)
 
 
 def fetch_url(url: str, *, settings: Settings, types: dict[str, str] = TYPES, accept: str | None = None,
-              headers: dict[str, str] | None = None) -> FetchedPage:
+              headers: dict[str, str] | None = None, client: httpx.Client | None = None) -> FetchedPage:
     """GET the URL (streamed, at most max_article_bytes, within fetch_timeout_s in all). `types`:
     the content types taken (name -> format); `headers`: sent as well (a conditional GET's
-    If-None-Match, for one: a 304 comes back as a FetchedPage with status 304 and no body)."""
+    If-None-Match, for one: a 304 comes back as a FetchedPage with status 304 and no body);
+    `client`: a guarded_client() to reuse (else one is made for this call)."""
+    if client is None:
+        with _client(settings) as own:
+            return fetch_url(url, settings=settings, types=types, accept=accept, headers=headers, client=own)
     deadline = time.monotonic() + settings.fetch_timeout_s * 2
     limit = settings.max_article_bytes
-    with _client(settings, accept or "text/html, text/plain;q=0.9") as client:
-        for _hop in range(MAX_REDIRECTS + 1):
-            check_url(url, allow_private=settings.fetch_allow_private)
-            try:
-                with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 304:
-                        return FetchedPage(url=str(response.url), body=b"", fmt="", status=304,
-                                           headers=dict(response.headers))
-                    if response.is_redirect:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise FetchError(f"{url} redirects without a Location")
-                        url = urljoin(url, location)
-                        continue
-                    return _read(response, url, limit, deadline, types)
-            except httpx.TimeoutException:
-                raise FetchError(f"{url} did not answer within {settings.fetch_timeout_s:g} s", transient=True) from None
-            except httpx.HTTPError as exc:
-                cause = exc.__cause__ or exc.__context__
-                if isinstance(cause, FetchError):
-                    raise cause from None
-                raise FetchError(f"{url} could not be fetched ({type(exc).__name__}: {exc})", transient=True) from None
+    headers = {"Accept": accept or "text/html, text/plain;q=0.9", **(headers or {})}
+    for _hop in range(MAX_REDIRECTS + 1):
+        check_url(url, allow_private=settings.fetch_allow_private)
+        try:
+            with client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return FetchedPage(url=str(response.url), body=b"", fmt="", status=304,
+                                       headers=dict(response.headers))
+                if response.is_redirect:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(f"{url} redirects without a Location")
+                    url = urljoin(url, location)
+                    continue
+                return _read(response, url, limit, deadline, types)
+        except httpx.TimeoutException:
+            raise FetchError(f"{url} did not answer within {settings.fetch_timeout_s:g} s", transient=True) from None
+        except httpx.HTTPError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, FetchError):
+                raise cause from None
+            raise FetchError(f"{url} could not be fetched ({type(exc).__name__}: {exc})", transient=True) from None
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.ingest.drafts import ArticleDraft, IngestError
-from app.ingest.fetch import FetchError, Refused, fetch_url
+from app.ingest.fetch import FetchError, Refused, fetch_url, guarded_client
 from app.sources.feeds import FeedItem, NotAFeed, canonical_url, parse_feed
 from app.sources.models import Source, SourceItem
 
@@ -76,6 +76,12 @@ class Politeness:
 
     def __init__(self, session: Session, settings: Settings) -> None:
         self.session, self.settings = session, settings
+        self._client = None  # one guarded client for the poll's requests, made at the first
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def request(self, url: str, **kw):
         host = (urlsplit(url).hostname or "").lower()
@@ -87,8 +93,10 @@ class Politeness:
                 wait = self._last.get(host, 0.0) + self.settings.source_host_delay_s - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
+            if self._client is None:
+                self._client = guarded_client(self.settings)
             try:
-                return fetch_url(url, settings=self.settings, **kw)
+                return fetch_url(url, settings=self.settings, client=self._client, **kw)
             finally:
                 with self._lock:
                     self._last[host] = time.monotonic()
@@ -164,9 +172,16 @@ def retry_after(headers: dict[str, str] | None) -> float | None:
 def poll_source(session: Session, source_id: int, *, settings: Settings, ingest: Ingest) -> PollReport:
     """Poll one source now: see the module's docstring. Records the outcome on the source and
     commits; never raises for what the network or the feed did."""
+    polite = Politeness(session, settings)
+    try:
+        return _poll(session, source_id, settings, ingest, polite)
+    finally:
+        polite.close()
+
+
+def _poll(session: Session, source_id: int, settings: Settings, ingest: Ingest, polite: Politeness) -> PollReport:
     source = session.get(Source, source_id, populate_existing=True)
     report = PollReport(source_id)
-    polite = Politeness(session, settings)
     headers = {k: v for k, v in (("If-None-Match", source.etag), ("If-Modified-Since", source.last_modified)) if v}
     try:
         if not polite.allowed(source.url):
