@@ -87,10 +87,11 @@ def distancing(attribution) -> list[Finding]:
         if n < MIN_DISTANCING:
             continue
         verbs = sorted({x.verb.lower() for x in a.attributions if x.stance == "distancing"})[:3]
-        others = ", ".join(f"{o.outlet} ({sum(o.stance_counts.values())})" for o in neutral[:2])
+        others = _names([f"{o.outlet} ({sum(o.stance_counts.values())} statements)" for o in neutral[:2]])
+        use = "uses" if len(neutral[:2]) == 1 else "use"
         out.append(Finding("distancing", f"{a.outlet} reports {n} of its {sum(a.stance_counts.values())} statements "
                                          f"with distancing verbs ({', '.join(f'“{v}”' for v in verbs)}); {others} "
-                                         "use none.", "attribution", 0.75 + min(0.15, 0.03 * n)))
+                                         f"{use} none.", "attribution", 0.75 + min(0.15, 0.03 * n)))
     return out
 
 
@@ -107,7 +108,8 @@ def _initials(name: str) -> str:
 def _same_name(a: str, b: str) -> bool:
     """'Trump' and 'Donald Trump', 'the caravan' and 'caravan', 'US', 'U.S.' and 'United States':
     one name, not a choice of words."""
-    a, b = (x.replace(".", "").lower().removeprefix("the ").strip() for x in (a, b))
+    a, b = (" ".join(w.removesuffix("s") if len(w) > 4 else w for w in x.replace(".", "").lower().split())
+            .removeprefix("the ") for x in (a, b))
     if a == b or a in b.split() or b in a.split() or a.endswith(" " + b) or b.endswith(" " + a):
         return True
     return (" " not in a and a == _initials(b)) or (" " not in b and b == _initials(a))
