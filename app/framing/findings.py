@@ -50,20 +50,28 @@ def omission_in_event(omitted_by: list[str], reporting: list[str]) -> list[Findi
 
 
 def omission_in_story(coverage) -> list[Finding]:
-    """An outlet that leaves out events at least two other outlets report."""
+    """Outlets that leave out events at least two other outlets report: one finding for all of
+    them, the outlet leaving out the largest share first."""
     reporters: dict[int, set[str]] = {}
     for c in coverage:
         for event in c.events:
             reporters.setdefault(event, set()).add(c.outlet)
-    out = []
+    gaps = []
     for c in coverage:
         missed = [e for e in c.missed_events if len(reporters.get(e, ())) >= 2]
         shared = [e for e, who in reporters.items() if len(who - {c.outlet}) >= 2]
         if missed and len(shared) >= 2:
-            out.append(Finding("omission", f"{c.outlet} leaves out {len(missed)} of the {len(shared)} events that at "
-                                           "least two other outlets report.", "coverage",
-                               0.6 + 0.35 * len(missed) / len(shared)))
-    return out
+            gaps.append((len(missed) / len(shared), c.outlet, len(missed), len(shared)))
+    if not gaps:
+        return []
+    gaps.sort(key=lambda g: (-g[0], g[1]))
+    if len(gaps) == 1:
+        _, outlet, missed, shared = gaps[0]
+        text = f"{outlet} leaves out {missed} of the {shared} events that at least two other outlets report."
+    else:
+        text = ("Events that at least two other outlets report, left out: "
+                + "; ".join(f"{outlet} {missed} of {shared}" for _, outlet, missed, shared in gaps) + ".")
+    return [Finding("omission", text, "coverage", 0.6 + 0.35 * gaps[0][0])]
 
 
 def copies(independence) -> list[Finding]:

@@ -38,6 +38,10 @@ def test_an_outlet_leaving_out_events_two_others_report_is_stated_with_the_count
 
     found = omission_in_story([cov("A", [1, 2, 3], []), cov("B", [1, 2, 3], []), cov("C", [1], [2, 3])])
     assert [f.text for f in found] == ["C leaves out 2 of the 3 events that at least two other outlets report."]
+    several = omission_in_story([cov("A", [1, 2, 3], []), cov("B", [1, 2, 3], []), cov("C", [1], [2, 3]),
+                                 cov("D", [1, 2], [3])])
+    assert [f.text for f in several] == [  # one finding, the largest share first
+        "Events that at least two other outlets report, left out: C 2 of 3; D 1 of 3."]
 
 
 def test_an_event_lists_at_most_five_findings_strongest_first():
