@@ -67,8 +67,9 @@ class PollReport:
 
 
 class Politeness:
-    """One request at a time per host, `delay_s` apart, and robots.txt honoured (read once an hour
-    per host; a robots.txt that cannot be read for a server error disallows, as RFC 9309 says)."""
+    """One request at a time per host (across processes: a Postgres advisory lock keyed by the
+    host), settings.source_host_delay_s apart (within this process), and robots.txt honoured (read
+    once an hour per host; one that answers with a server error disallows, as RFC 9309 says)."""
 
     _lock = threading.Lock()
     _last: dict[str, float] = {}
