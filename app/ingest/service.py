@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -51,6 +51,10 @@ class PreparedArticle:
     def texts_to_embed(self) -> list[str]:
         """The passages, then the title when there is one: one model call covers both."""
         return self.passage_texts + ([self.title] if self.title else [])
+
+
+# Reasons of a refusal that trying again later may cure (the model or the database failing).
+TRANSIENT_REASONS = ("embedding failed", "could not be stored")
 
 
 @dataclass
@@ -314,6 +318,9 @@ def _store_batch(session: Session, items: list[tuple[int, PreparedArticle, objec
             results[i] = IngestResult(p.draft.source_name, "duplicate", article_id=existing, title=p.title) \
                 if existing is not None else IngestResult(p.draft.source_name, "rejected",
                                                           reason="could not be stored (a conflicting row)")
+            continue
+        except OperationalError:  # a deadlock with another writer's batch: stored alone after this commit
+            log.warning("storing %s in a batch failed; it is stored on its own", p.draft.source_name, exc_info=True)
             continue
         except Exception as exc:
             log.exception("storing %s failed", p.draft.source_name)

@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.embed.model import Embedder
 from app.ingest.drafts import ArticleDraft, IngestError
-from app.ingest.service import ingest_drafts
+from app.ingest.service import TRANSIENT_REASONS, ingest_drafts
 
 Report = Callable[[str], None]  # tells the queue what the job does now: "embedding", "clustering"...
 
 INGEST, FETCH, RECLUSTER = "ingest_article", "fetch_article", "recluster"
-TRANSIENT_REASONS = ("embedding failed", "could not be stored")
 
 
 class JobFailed(Exception):

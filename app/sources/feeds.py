@@ -3,7 +3,7 @@ included) and OPML through defusedxml. Pure: bytes in, items out; no network, no
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from xml.sax.saxutils import quoteattr
 
@@ -25,6 +25,7 @@ class FeedItem:
 class Feed:
     title: str | None
     items: list[FeedItem]
+    sitemaps: list[str] = field(default_factory=list)  # what a sitemap index lists: sitemaps, not articles
 
 
 class NotAFeed(ValueError):
@@ -119,7 +120,7 @@ def _local(tag: str) -> str:
 
 def parse_sitemap(body: bytes, url: str) -> Feed:
     """<urlset>: each <loc>, with news:title and news:publication_date or lastmod when given.
-    A <sitemapindex> lists the sitemaps it points to as items (their URLs end in .xml)."""
+    A <sitemapindex>: the sitemaps it lists, as Feed.sitemaps (they are polled, not fetched as pages)."""
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
@@ -144,6 +145,8 @@ def parse_sitemap(body: bytes, url: str) -> Feed:
                 published = None
         items.append(FeedItem(url=canonical_url(fields["loc"], url), title=_clean(fields.get("title")),
                               published=published))
+    if _local(root.tag) == "sitemapindex":
+        return Feed(title=None, items=[], sitemaps=[i.url for i in items])
     return Feed(title=None, items=items)
 
 

@@ -17,17 +17,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.ingest.drafts import ArticleDraft, IngestError
 from app.ingest.fetch import FetchError, Refused, fetch_url, guarded_client
+from app.ingest.service import TRANSIENT_REASONS
 from app.sources.feeds import FeedItem, NotAFeed, canonical_url, parse_feed
 from app.sources.models import Source, SourceItem
 
@@ -55,6 +56,8 @@ class PollReport:
     added: int = 0
     duplicates: int = 0
     refused: int = 0
+    failed: int = 0  # items to try again on a later poll
+    cut: int = 0  # new items left for the next poll (over ITEMS_PER_POLL)
     error: str | None = None
 
     def __str__(self) -> str:
@@ -192,6 +195,12 @@ def _poll(session: Session, source_id: int, settings: Settings, ingest: Ingest, 
         seen = None
         if page.status != 304:
             feed = parse_feed(page.body, page.url)
+            for child in feed.sitemaps:  # a sitemap index: each sitemap it lists is polled as a source
+                try:
+                    add_source(session, child, outlet=source.outlet, interval_s=source.interval_s, settings=settings)
+                except FetchError as exc:
+                    log.warning("source %s lists a sitemap that cannot be polled: %s", source_id, exc)
+                source = session.get(Source, source_id)
             report.items = len(feed.items)
             _take_items(session, source_id, (source.outlet, feed.title or source.title), feed.items, polite, settings,
                         ingest, report)
@@ -204,9 +213,12 @@ def _poll(session: Session, source_id: int, settings: Settings, ingest: Ingest, 
         _failed(session.get(Source, source_id), report, wait)
         session.commit()
         return report
-    if seen is not None:  # only now: a poll cut short must not make the next one a 304 that skips its items
+    if seen is not None:
         source.title = seen[0] or source.title
-        source.etag, source.last_modified = seen[1], seen[2]
+        # Only after a complete poll: one cut short (killed, items left over or to try again) must
+        # not make the next poll a 304 that skips those items.
+        complete = not report.cut and not report.failed
+        source.etag, source.last_modified = (seen[1], seen[2]) if complete else (None, None)
     source.failures, source.last_error, source.last_status = 0, None, report.status
     source.last_polled_at = func.now()
     source.next_poll_at = func.now() + timedelta(seconds=source.interval_s)
@@ -224,7 +236,7 @@ def _failed(source: Source, report: PollReport, wait: float | None) -> None:
     source.last_error, source.last_status = report.error, report.status
     source.last_polled_at = func.now()
     backoff = min(MAX_BACKOFF_S, source.interval_s * 2 ** source.failures)
-    source.next_poll_at = func.now() + timedelta(seconds=max(backoff, wait or 0.0))
+    source.next_poll_at = func.now() + timedelta(seconds=max(backoff, min(wait or 0.0, MAX_BACKOFF_S)))
     if source.failures >= PAUSE_AFTER:
         source.paused = True
 
@@ -238,17 +250,24 @@ def _take_items(session: Session, source_id: int, outlet: tuple[str | None, str 
     known = {row.url: row for row in session.scalars(select(SourceItem).where(SourceItem.url.in_(urls)))}
     fresh = [i for i in dict((i.url, i) for i in items).values()
              if i.url not in known or (known[i.url].status == "failed" and known[i.url].attempts < ITEM_ATTEMPTS)]
+    fresh.sort(key=lambda i: i.published or date.min, reverse=True)  # newest first (stable: undated in feed order)
+    report.cut = max(0, len(fresh) - ITEMS_PER_POLL)
     fresh = fresh[:ITEMS_PER_POLL]
     report.new = len(fresh)
     drafts: list[tuple[FeedItem, ArticleDraft]] = []
-    for item in fresh:
+    for k, item in enumerate(fresh):
+        if k % 10 == 9:  # a long poll keeps its lease, so no other worker takes the source meanwhile
+            _extend_lease(session, source_id, settings.source_lease_s)
         outcome = _fetch_item(item, outlet, polite, settings)
         if isinstance(outcome, ArticleDraft):
             drafts.append((item, outcome))
         else:
             status, reason = outcome
             report.refused += 1
+            report.failed += status == "failed"
             _record(session, source_id, item.url, status, reason, None)
+    if drafts:
+        _extend_lease(session, source_id, settings.source_lease_s)
     results = ingest([d for _, d in drafts]) if drafts else []
     for (item, draft), result in zip(drafts, results, strict=True):
         if draft.url != item.url:  # the page names another URL its own (rel=canonical): known too
@@ -261,7 +280,16 @@ def _take_items(session: Session, source_id: int, outlet: tuple[str | None, str 
         else:
             report.refused += 1
         status = {"ingested": "ingested", "duplicate": "duplicate"}.get(result.status, "refused")
+        if status == "refused" and (result.reason or "").startswith(TRANSIENT_REASONS):
+            status = "failed"  # the model or the database failed: the item is tried again
+            report.failed += 1
         _record(session, source_id, item.url, status, result.reason, result.article_id)
+
+
+def _extend_lease(session: Session, source_id: int, lease_s: int) -> None:
+    session.execute(update(Source).where(Source.id == source_id)
+                    .values(next_poll_at=func.now() + timedelta(seconds=lease_s)))
+    session.commit()
 
 
 def _fetch_item(item: FeedItem, outlet: tuple[str | None, str | None], polite: Politeness,

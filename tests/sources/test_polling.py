@@ -163,3 +163,42 @@ def test_a_feed_that_renames_every_item_on_every_poll_stores_each_article_once(s
     make_due(session, source)
     [report] = poll(session, embedder, polite)
     assert report.new == 0 and session.scalar(select(func.count()).select_from(Article)) == stored
+
+
+def test_a_sitemap_index_adds_the_sitemaps_it_lists_as_sources(session, embedder, polite, site):
+    Site.routes["/sitemap-index.xml"] = (200, {"Content-Type": "application/xml"}, (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site}/feed.xml</loc></sitemap></sitemapindex>").encode())
+    add_source(session, site + "/sitemap-index.xml", outlet="Harbour Gazette", settings=polite)
+    [report] = poll(session, embedder, polite)[:1]
+    assert report.items == 0 and report.error is None
+    child = session.scalars(select(Source).where(Source.url == site + "/feed.xml")).one()
+    assert child.outlet == "Harbour Gazette"
+    assert session.scalar(select(func.count()).select_from(SourceItem).where(SourceItem.url.like("%.xml"))) == 0
+
+
+def test_a_retry_after_of_years_waits_a_day_at_most_and_still_counts_the_failure(session, embedder, polite, site):
+    Site.routes["/feed.xml"] = (503, {"Content-Type": "text/plain", "Retry-After": "99999999999999"}, b"busy")
+    source = add_source(session, site + "/feed.xml", settings=polite).id
+    [report] = poll(session, embedder, polite)
+    assert report.status == 503
+    stored = session.get(Source, source, populate_existing=True)
+    assert stored.failures == 1 and stored.next_poll_at - stored.last_polled_at <= timedelta(days=1, seconds=1)
+
+
+def test_an_item_the_model_failed_on_is_tried_again_and_the_feed_asked_in_full(session, polite, site):
+    from app.pipeline import poll_sources
+
+    class Broken:
+        name, dim, batch_size = "all-MiniLM-L6-v2", 384, 32
+
+        def embed(self, texts):
+            raise RuntimeError("out of memory")
+
+    source = add_source(session, site + "/feed.xml", settings=polite).id
+    [report] = poll_sources(session, embedder=Broken(), settings=polite)
+    assert report.failed == 2 and report.added == 0
+    failed = session.scalars(select(SourceItem).where(SourceItem.status == "failed")).all()
+    assert len(failed) == 2 and all("embedding failed" in i.reason for i in failed)
+    stored = session.get(Source, source, populate_existing=True)
+    assert stored.etag is None  # so the next poll reads the feed again instead of a 304

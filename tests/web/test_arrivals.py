@@ -25,6 +25,9 @@ def test_what_arrived_since_the_last_visit_is_counted_by_story(client, session):
     yesterday = datetime.now(UTC) - timedelta(days=1)
     assert "Nothing new since your last visit" in visit(client, yesterday).text
     new = make_story(session, title="Storm closes the bay", outlets=3, events=1)
+    session.execute(update(Article).where(Article.story_id == new.id)
+                    .values(created_at=datetime.now(UTC) - timedelta(minutes=5)))
+    session.commit()
     response = visit(client, yesterday)
     page = soup(response)
     assert "3 new articles in 1 story" in " ".join(page.text.split())
