@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.config import get_settings
+from app.db.generation import CorpusState
 from app.security.csrf import verify_csrf
 from app.security.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from app.web.page_cache import PageCacheMiddleware
@@ -52,7 +53,7 @@ async def lifespan(app: FastAPI):
             thread.join(timeout=60)
 
 
-def create_app(*, corpus_generation: Callable[[], Awaitable[int]] | None = None) -> FastAPI:
+def create_app(*, corpus_generation: Callable[[int | None], Awaitable[CorpusState]] | None = None) -> FastAPI:
     """`corpus_generation` tells the page cache when the corpus changed (tests that write inside one
     rolled-back transaction pass a counter, so every request builds its page)."""
     settings = get_settings()

@@ -2,6 +2,7 @@
 The CLI, the web app and the seeds all come in here."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,8 @@ from app.embed.model import Embedder, get_embedder
 from app.ingest.drafts import ArticleDraft, Rejection
 from app.ingest.seeds import read_seeds
 from app.ingest.service import IngestResult, count_articles, ingest_drafts
+
+log = logging.getLogger(__name__)
 
 
 def prepare_database(embedder: Embedder | None = None) -> None:
@@ -105,7 +108,40 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
     settings = settings or get_settings()
     embedder = embedder or get_embedder()
 
-    def ingest(drafts):
-        return list(ingest_items(session=session, items=drafts, embedder=embedder, settings=settings))
+    added: list[int] = []
 
-    return poll_due(session, settings=settings, ingest=ingest, limit=limit)
+    def ingest(drafts):
+        results = list(ingest_items(session=session, items=drafts, embedder=embedder, settings=settings))
+        added.extend(r.article_id for r in results if r.status == "ingested")
+        return results
+
+    reports = poll_due(session, settings=settings, ingest=ingest, limit=limit)
+    if added and settings.frame_after_ingest:
+        frame_stories_of(session, added)
+    return reports
+
+
+def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
+    """Compute the framing of the stories these articles are in, and of each of their events, and
+    keep it (app/browse/framing_store.py): the first reader of a changed story finds it made.
+    Returns how many stories were framed; a failure is logged, never raised (pages compute what
+    is missing themselves)."""
+    from sqlalchemy import select
+
+    from app.browse.comparisons import get_event_comparison, get_story_overview
+    from app.db.models import Article
+
+    story_ids = session.scalars(select(Article.story_id).distinct().where(
+        Article.id.in_(list(article_ids)), Article.story_id.is_not(None))).all()
+    framed = 0
+    for story_id in story_ids:
+        try:
+            overview = get_story_overview(session=session, story_id=story_id, framing=True)
+            for event in overview.events if overview else []:
+                get_event_comparison(session=session, event_id=event.event.id, framing=True)
+            framed += 1
+        except Exception:
+            log.exception("framing story %s after its change failed", story_id)
+        finally:
+            session.rollback()  # reading only: end the snapshot so the next story is read fresh
+    return framed

@@ -79,14 +79,15 @@ def web_client(session: Session, *, csrf: bool = True) -> Iterator[TestClient]:
     """The app with every request using the test's session; each request sees a new corpus
     generation, so pages go through the page cache but are always built. With `csrf`, the client sends the CSRF
     token of its cookie in the X-CSRF-Token header, as static/app.js makes HTMX do."""
+    from app.db.generation import CorpusState
     from app.main import create_app
     from app.security.csrf import COOKIE, HEADER
     from app.web.deps import get_session
 
     generations = itertools.count()
 
-    async def next_generation() -> int:  # the test's writes never commit: every request builds its page
-        return next(generations)
+    async def next_generation(since: int | None) -> CorpusState:  # the test's writes never commit:
+        return CorpusState(next(generations), None)  # every request builds its page
 
     app = create_app(corpus_generation=next_generation)
     app.dependency_overrides[get_session] = lambda: session

@@ -43,6 +43,12 @@ class BoundedCache:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self.size -= dropped
 
+    def drop_where(self, unwanted: Callable[[Any], bool]) -> None:
+        with self._lock:
+            for key in [k for k, (value, _) in self._items.items() if unwanted(value)]:
+                _, size = self._items.pop(key)
+                self.size -= size
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -53,10 +59,30 @@ class BoundedCache:
 
 
 class JsonCache(BoundedCache):
+    """One computation per key at a time: a thread asking for a key another thread is computing
+    waits for that result (a story page's framing, asked for by its readers and the worker at
+    once, is analysed once)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(max_bytes)
+        self._computing: dict[Hashable, threading.Event] = {}
+
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        found = self.get(key)
-        if found is not None:
-            return found
-        value = compute()  # outside the lock: two threads may compute the same key once each
-        self.put(key, value, len(json.dumps(value, separators=(",", ":"))))
-        return value
+        while True:
+            found = self.get(key)
+            if found is not None:
+                return found
+            with self._lock:
+                running = self._computing.get(key)
+                if running is None:
+                    done = self._computing[key] = threading.Event()
+                    break
+            running.wait()  # then read what it kept (or compute, had it failed or been too big to keep)
+        try:
+            value = compute()
+            self.put(key, value, len(json.dumps(value, separators=(",", ":"))))
+            return value
+        finally:
+            with self._lock:
+                del self._computing[key]
+            done.set()

@@ -8,6 +8,7 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from app.browse.framing import event_framing, outlet_label, story_framing
+from app.browse.framing_store import FramingStore
 from app.browse.views import (
     ArticleRef,
     EventComparison,
@@ -18,6 +19,7 @@ from app.browse.views import (
     StoryOverview,
     StoryRef,
 )
+from app.db.base import get_engine
 from app.db.models import Article, Event, Passage, PassageEvent, Story
 from app.framing import PassageIn
 
@@ -106,6 +108,10 @@ def _comparison(event: Event, story: StoryRef, passages: list[Passage], story_co
     return EventComparison(event=EventRef.of(event), story=story, columns=columns, missing=missing)
 
 
+def _store() -> FramingStore:
+    return FramingStore(get_engine())
+
+
 def _passage_in(p: Passage) -> PassageIn:
     return PassageIn(id=p.id, article_id=p.article_id, text=p.text,
                      outlet=outlet_label(p.article.outlet.name if p.article.outlet else None, p.article_id))
@@ -120,7 +126,7 @@ def get_event_comparison(*, session: Session, event_id: int, framing: bool = Fal
     articles = _story_articles(session, event.story_id)
     comparison = _comparison(event, StoryRef.of(event.story), passages, _only_here(articles, passages), True)
     if framing:
-        comparison.framing = event_framing(comparison, [_passage_in(p) for p in passages])
+        comparison.framing = event_framing(comparison, [_passage_in(p) for p in passages], _store())
     return comparison
 
 
@@ -138,5 +144,5 @@ def get_story_overview(*, session: Session, story_id: int, framing: bool = False
     events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
     overview = StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
     if framing:
-        overview.framing = story_framing(overview)
+        overview.framing = story_framing(overview, _store())
     return overview

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -201,3 +202,37 @@ class CorpusState(Base):
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger)
+    changes_from: Mapped[int] = mapped_column(BigInteger)  # the oldest generation corpus_changes still lists
+
+
+class CorpusChange(Base):
+    """A story that a generation changed (written by the same trigger; story 0: something any page
+    may show), so stored pages of other stories outlive the change."""
+
+    __tablename__ = "corpus_changes"
+
+    generation: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    story_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class PassageParse(Base):
+    """A passage text's spaCy parse (DocBin bytes), by the text's digest and the parser's name."""
+
+    __tablename__ = "passage_parses"
+
+    digest: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    parser: Mapped[str] = mapped_column(String(100))
+    doc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Framing(Base):
+    """The latest framing analysis of a story or event, and the digest of its inputs (passages,
+    outlet labels, analysis code): read when the digest still matches what the page shows."""
+
+    __tablename__ = "framings"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "story" | "event"
+    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inputs: Mapped[bytes] = mapped_column(LargeBinary)
+    body: Mapped[dict] = mapped_column(JSONB)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -90,6 +90,28 @@ def parse(passages: list[PassageIn]) -> dict[int, object]:
         return out
 
 
+def unparsed(texts) -> list[str]:
+    """The texts (each once) whose parse this process does not hold."""
+    with _DOCS_LOCK:
+        return [t for t in dict.fromkeys(texts) if t not in _DOCS]
+
+
+def remember(docs: dict[str, object]) -> None:
+    """Parses made elsewhere (kept in the database), by text, for parse() to use."""
+    with _DOCS_LOCK:
+        for text, doc in docs.items():
+            _DOCS[text] = doc
+            _DOCS.move_to_end(text)
+        while len(_DOCS) > _DOC_CACHE_SIZE:
+            _DOCS.popitem(last=False)
+
+
+def parses_of(texts) -> dict[str, object]:
+    """The parses this process holds of these texts."""
+    with _DOCS_LOCK:
+        return {t: _DOCS[t] for t in texts if t in _DOCS}
+
+
 def read_sections(name: str) -> dict[str, list[str]]:
     """A data file as {section: [non-comment lines]}; sections are "[name]" headers."""
     sections: dict[str, list[str]] = {}

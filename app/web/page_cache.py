@@ -1,10 +1,15 @@
-"""Rendered pages kept per corpus generation, so a page is built once per change of the corpus.
+"""Rendered pages kept across corpus generations, so a page is built once per change of what it shows.
 
 What a reading page shows is a function of the stored corpus (which moves `corpus_state.generation`
-on at every commit that changes it, see app/db/generation.py) and of a few things about the request:
+on at every commit that changes it, and lists the stories each generation changed, see
+app/db/generation.py) and of a few things about the request:
 path and query, HTMX or not, whether the reader may write (the header shows a log-out form), the
 host (share links are absolute). Those make the key. The one per-reader secret on a page, the CSRF
 token, is stored as a placeholder and put back for each reader.
+
+A story, event or article page says which story it shows (`shows_story`); when the generation
+moves on, only the pages of the stories it changed are dropped. Every other page (home, lists,
+search, snapshots) shows things across stories and is dropped at every change.
 
 Only GET pages under PAGE_PREFIXES, only 200 text/html answers without cookies of their own. Each
 answer carries an ETag and `Cache-Control: private, no-cache`, so browsers revalidate and get a 304 while
@@ -24,7 +29,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.browse.cache import BoundedCache
-from app.db.generation import GenerationReader
+from app.db.generation import CorpusState, GenerationReader
 from app.security.auth import auth_required, can_write
 from app.web.templating import is_htmx
 
@@ -41,6 +46,13 @@ class StoredPage:
     headers: list[tuple[bytes, bytes]]
     body: bytes  # the CSRF token replaced by PLACEHOLDER
     digest: bytes
+    stories: frozenset[int] | None  # the stories it shows; None: it may show any
+
+
+def shows_story(request: Request, story_id: int) -> None:
+    """Says that the page being built shows this story (and nothing of other stories but what
+    every page shows, such as outlet names), so it is kept until that story changes."""
+    request.state.page_stories = frozenset({story_id}) | getattr(request.state, "page_stories", frozenset())
 
 
 def is_page(path: str) -> bool:
@@ -50,7 +62,8 @@ def is_page(path: str) -> bool:
 class PageCacheMiddleware:
     """Runs inside RequestContextMiddleware, which puts the reader's CSRF token in scope state."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, generation: Callable[[], Awaitable[int]] | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 generation: Callable[[int | None], Awaitable[CorpusState]] | None = None) -> None:
         self.app = app
         self.read_generation = generation or GenerationReader()
         self.pages = BoundedCache(max_bytes)
@@ -63,13 +76,19 @@ class PageCacheMiddleware:
             return
         token = scope.get("state", {}).get("csrf_token", "").encode()
         try:
-            generation = await self.read_generation()
+            state = await self.read_generation(self.generation)
         except Exception:  # no database, or not migrated: serve uncached, the page says what is wrong
             log.warning("page cache off for this request: the corpus generation cannot be read", exc_info=True)
             await self.app(scope, receive, send)
             return
-        if generation != self.generation:  # moved on (or back, after a restore): what is stored is stale
-            self.pages.clear()
+        generation = state.generation
+        if generation != self.generation:
+            if self.generation is None or generation < self.generation or state.changed is None \
+                    or 0 in state.changed:  # moved back (a restore), or not known what changed
+                self.pages.clear()
+            else:
+                changed = state.changed
+                self.pages.drop_where(lambda page: page.stories is None or not page.stories.isdisjoint(changed))
             self.generation = generation
         key = _key(scope)
         page = self.pages.get(key)
@@ -107,7 +126,8 @@ class PageCacheMiddleware:
             return None
         body = b"".join(chunks).replace(token, PLACEHOLDER)
         headers = [(k, v) for k, v in start["headers"] if k.lower() not in _DROPPED_HEADERS]
-        return StoredPage(start["status"], headers, body, hashlib.blake2b(body, digest_size=12).digest())
+        stories = scope.get("state", {}).get("page_stories")
+        return StoredPage(start["status"], headers, body, hashlib.blake2b(body, digest_size=12).digest(), stories)
 
 
 def _key(scope: Scope) -> tuple:

@@ -21,6 +21,11 @@ MORE = ("Harbour workers in Rotterdam ended a three-day strike on Tuesday after 
         "The port authority said the agreement raises wages by four percent this year and adds a night-shift "
         "bonus; shipping lines had diverted vessels to Antwerp and Hamburg during the stoppage.")
 
+VOLCANO = ("A volcano on the Reykjanes peninsula erupted on Monday, sending lava towards the fishing town of "
+           "Grindavik, Iceland's meteorological office said. Residents had been evacuated days earlier.\n\n"
+           "The office said the fissure was about three kilometres long and that flights at Keflavik airport "
+           "were not affected; defence walls built last year slowed the lava.")
+
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
@@ -106,32 +111,87 @@ def test_logging_in_changes_the_header_for_that_reader_only(server, reader):
         assert "Log out" not in anonymous.get("/").text
 
 
-def test_the_generation_moves_once_per_commit_whatever_it_touched_and_not_on_rollback(fresh_database):
+@pytest.fixture
+def migrated(fresh_database) -> Iterator[Session]:
+    """A session on a new database at the head migration (its own commits are real)."""
     from app.db.migrate import upgrade
 
     engine = create_engine(fresh_database)
-    read = text("SELECT generation FROM corpus_state")
     try:
         with engine.begin() as conn:
             upgrade(conn)
         with Session(engine) as session:
-            start = session.scalar(read)
-            session.execute(text("INSERT INTO outlets (name) VALUES ('One'), ('Two'), ('Three')"))
-            session.execute(text("UPDATE outlets SET name = name || '!'"))
-            assert session.scalar(read) == start  # not before the commit: readers would cache old rows
-            session.commit()
-            assert session.scalar(read) == start + 1
-            session.execute(text("DELETE FROM outlets"))
-            session.rollback()
-            assert session.scalar(read) == start + 1
-            session.execute(text("DELETE FROM outlets"))
-            session.commit()
-            assert session.scalar(read) == start + 2
+            yield session
     finally:
         engine.dispose()
+
+
+def test_the_generation_moves_once_per_commit_whatever_it_touched_and_not_on_rollback(migrated):
+    session = migrated
+    read = text("SELECT generation FROM corpus_state")
+    start = session.scalar(read)
+    session.execute(text("INSERT INTO outlets (name) VALUES ('One'), ('Two'), ('Three')"))
+    session.execute(text("UPDATE outlets SET name = name || '!'"))
+    assert session.scalar(read) == start  # not before the commit: readers would cache old rows
+    session.commit()
+    assert session.scalar(read) == start + 1
+    session.execute(text("DELETE FROM outlets"))
+    session.rollback()
+    assert session.scalar(read) == start + 1
+    session.execute(text("DELETE FROM outlets"))
+    session.commit()
+    assert session.scalar(read) == start + 2
 
 
 def _without(html: str, pairs: list[tuple[str, str]]) -> str:
     for old, new in pairs:
         html = html.replace(old, new)
     return html
+
+
+def test_each_generation_lists_the_stories_it_changed(migrated):
+    session = migrated
+    changes = text("SELECT story_id FROM corpus_changes WHERE generation = (SELECT generation FROM corpus_state)")
+    session.execute(text("INSERT INTO stories (id, title) VALUES (71, 'a'), (72, 'b')"))
+    session.commit()
+    assert set(session.scalars(changes)) == {71, 72}
+    session.execute(text("INSERT INTO articles (id, story_id, source_format, source_text, clean_text, "
+                         "content_hash) VALUES (81, 71, 'text', 'x', 'x', 'h81')"))
+    session.execute(text("INSERT INTO passages (article_id, position, start, \"end\", text) "
+                         "VALUES (81, 0, 0, 1, 'x')"))
+    session.execute(text("INSERT INTO events (id, story_id, label) VALUES (91, 71, '')"))
+    session.commit()
+    assert set(session.scalars(changes)) == {71}
+    session.execute(text("UPDATE articles SET story_id = 72 WHERE id = 81"))  # moved: both change
+    session.commit()
+    assert set(session.scalars(changes)) == {71, 72}
+    session.execute(text("INSERT INTO outlets (id, name) VALUES (61, 'New')"))
+    session.commit()
+    assert set(session.scalars(changes)) == set()  # shown only where its articles go
+    session.execute(text("UPDATE outlets SET name = 'Renamed' WHERE id = 61"))
+    session.commit()
+    assert set(session.scalars(changes)) == {0}  # a name every page may show
+    session.execute(text("DELETE FROM articles WHERE id = 81"))  # its passages go with it
+    session.commit()
+    assert set(session.scalars(changes)) == {72}
+
+
+def test_a_commit_drops_the_pages_of_the_story_it_changed_and_keeps_the_others(server, env, reader, tmp_path):
+    seed_story = story_path(reader)
+    first = tmp_path / "volcano.md"
+    first.write_text(f"---\ntitle: Volcano erupts near Grindavik\noutlet: Reykjavik Wire\n---\n{VOLCANO}",
+                     encoding="utf-8")
+    assert run_cli("ingest", str(first), env=env).returncode == 0
+    volcano_story = soup(reader.get("/")).select_one("a[href^='/stories/']")["href"]
+    assert volcano_story != seed_story
+    for path in (seed_story, volcano_story, "/"):
+        reader.get(path)
+        assert reader.get(path).headers["x-page-cache"] == "hit"
+    second = tmp_path / "volcano-2.md"
+    second.write_text("---\ntitle: Eruption near Grindavik forces evacuation\noutlet: Nordic Times\n---\n"
+                      + VOLCANO.replace("on Monday", "late on Monday"), encoding="utf-8")
+    assert run_cli("ingest", str(second), env=env).returncode == 0
+    assert reader.get("/").headers["x-page-cache"] == "miss"  # lists show every story
+    changed = reader.get(volcano_story)
+    assert changed.headers["x-page-cache"] == "miss" and "Nordic Times" in changed.text
+    assert reader.get(seed_story).headers["x-page-cache"] == "hit"

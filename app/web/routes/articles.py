@@ -3,6 +3,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from app.browse.articles import get_article_detail, list_outlets
 from app.web.contexts import ArticleContext, ArticleListContext, OutletContext, OutletListContext
 from app.web.deps import SessionDep
+from app.web.page_cache import shows_story
 from app.web.permalinks import canonical, ref_id
 from app.web.templating import render
 
@@ -21,6 +22,8 @@ def show_article(request: Request, session: SessionDep, ref: str):
     detail = get_article_detail(session=session, article_id=article_id)
     if detail is None:
         raise HTTPException(404, f"There is no article {article_id}.")
+    if detail.article.story_id is not None:
+        shows_story(request, detail.article.story_id)
     return canonical(request, detail.article.path) or render(
         request, "articles/detail.html", {"ctx": ArticleContext(detail=detail)})
 

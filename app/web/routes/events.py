@@ -3,6 +3,7 @@ from fastapi import APIRouter, Request
 from app.browse.comparisons import get_event_comparison
 from app.web.contexts import EventContext
 from app.web.deps import SessionDep
+from app.web.page_cache import shows_story
 from app.web.permalinks import canonical, redirect_first, ref_id, to_successor
 from app.web.templating import render
 
@@ -17,5 +18,6 @@ def show_event(request: Request, session: SessionDep, ref: str):
     comparison = get_event_comparison(session=session, event_id=event_id, framing=True)
     if comparison is None:  # gone since the lookup above (a recluster committed in between)
         return to_successor(request, session, "event", event_id, "/events")
+    shows_story(request, comparison.event.story_id)
     return canonical(request, comparison.event.path) or render(
         request, "events/detail.html", {"ctx": EventContext(comparison=comparison)})

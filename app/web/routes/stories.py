@@ -3,6 +3,7 @@ from fastapi import APIRouter, Request
 from app.browse.comparisons import get_story_overview
 from app.web.contexts import StoryContext
 from app.web.deps import SessionDep
+from app.web.page_cache import shows_story
 from app.web.permalinks import canonical, redirect_first, ref_id, to_successor
 from app.web.templating import render
 
@@ -17,5 +18,6 @@ def show_story(request: Request, session: SessionDep, ref: str):
     overview = get_story_overview(session=session, story_id=story_id, framing=True)
     if overview is None:  # gone since the lookup above (a recluster committed in between)
         return to_successor(request, session, "story", story_id, "/stories")
+    shows_story(request, overview.story.id)
     return canonical(request, overview.story.path) or render(
         request, "stories/detail.html", {"ctx": StoryContext(overview=overview)})

@@ -1,0 +1,110 @@
+"""The framing work kept in the database: a story's framing is computed once for all processes,
+and after a change only the new passages are parsed again."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from app.browse import framing as page_framing
+from app.browse.comparisons import get_event_comparison, get_story_overview
+from app.db.models import Framing
+from app.framing import common, parses
+from app.pipeline import frame_stories_of
+from tests.factories import make_article, make_story
+
+
+@pytest.fixture(autouse=True)
+def a_fresh_process():
+    """Nothing of the framing in this process's memory, as in another server."""
+    page_framing._cache.clear()
+    common._DOCS.clear()
+    yield
+    page_framing._cache.clear()
+
+
+def forget_this_process():
+    page_framing._cache.clear()
+    common._DOCS.clear()
+
+
+@pytest.fixture
+def parsed_texts(monkeypatch) -> list[str]:
+    """Every text spaCy parses from here on."""
+    texts: list[str] = []
+    real = common.nlp()
+
+    class Counting:
+        def pipe(self, batch, **kwargs):
+            batch = list(batch)
+            texts.extend(batch)
+            return real.pipe(batch, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(common, "nlp", lambda: Counting())
+    return texts
+
+
+def test_a_framing_computed_in_one_process_is_read_by_another_without_analysing(session, monkeypatch):
+    story = make_story(session)
+    first = get_story_overview(session=session, story_id=story.id, framing=True).framing
+    forget_this_process()
+
+    def never(*args, **kwargs):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(page_framing, "analyse_story", never)
+    assert get_story_overview(session=session, story_id=story.id, framing=True).framing == first
+
+
+def test_a_framing_kept_by_other_analysis_code_is_computed_again(session, monkeypatch):
+    story = make_story(session)
+    get_story_overview(session=session, story_id=story.id, framing=True)
+    forget_this_process()
+    monkeypatch.setattr("app.browse.framing_store.analysis_version", lambda: "other code")
+    calls = []
+    real = page_framing.analyse_story
+    monkeypatch.setattr(page_framing, "analyse_story", lambda *a, **k: calls.append(1) or real(*a, **k))
+    get_story_overview(session=session, story_id=story.id, framing=True)
+    assert calls == [1]
+
+
+def test_after_a_new_article_only_its_passages_are_parsed(session, parsed_texts):
+    story = make_story(session, outlets=2)
+    get_story_overview(session=session, story_id=story.id, framing=True)
+    assert parsed_texts  # the first framing parsed the story
+    forget_this_process()
+    parsed_texts.clear()
+    new = make_article(session, paragraphs=["A third outlet says the council vote was rushed through at night.",
+                                            "Critics called the transit plan a costly gamble."],
+                       story=story, title="Late-night vote")
+    session.commit()
+    overview = get_story_overview(session=session, story_id=story.id, framing=True)
+    assert sorted(parsed_texts) == sorted(p.text for p in new.passages)
+    assert len(overview.framing["outlets"]) == 3
+
+
+def test_a_worker_frames_the_stories_of_the_articles_it_stored_and_their_events(session, engine):
+    story = make_story(session, events=2)
+    article_id = story.articles[0].id
+    assert frame_stories_of(session, [article_id]) == 1
+    with engine.connect() as conn:
+        kept = set(conn.execute(select(Framing.kind, Framing.subject_id)).all())
+    assert ("story", story.id) in kept
+    assert {("event", e.id) for e in story.events} <= kept
+    forget_this_process()
+    # What the pages read is what the worker kept: same inputs, no analysis.
+    event = get_event_comparison(session=session, event_id=story.events[0].id, framing=True)
+    with engine.connect() as conn:
+        body = conn.scalar(text("SELECT body FROM framings WHERE kind = 'event' AND subject_id = :id"),
+                           {"id": story.events[0].id})
+    assert event.framing == body
+
+
+def test_a_parse_read_back_gives_the_same_analysis():
+    passage = common.PassageIn(id=1, article_id=1, outlet="A", text="The senator claimed the deal was a disaster.")
+    doc = common.parse([passage])[1]
+    back = parses.doc_from_bytes(parses.doc_to_bytes(doc))
+    assert [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in back] == \
+        [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in doc]
