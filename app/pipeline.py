@@ -116,19 +116,27 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
         return results
 
     reports = poll_due(session, settings=settings, ingest=ingest, limit=limit)
-    if added and settings.frame_after_ingest:
+    if added and settings.frame_on_ingest:
         frame_stories_of(session, added)
     return reports
 
 
+def frame_story(session: Session, story_id: int) -> None:
+    """Compute the framing of a story and of each of its events as the session sees them, and keep
+    it (app/browse/framing_store.py), so the first reader of a changed story finds it made. Inside
+    an article's transaction (a single upload) it is kept before the article shows."""
+    from app.browse.comparisons import get_event_comparison, get_story_overview
+
+    overview = get_story_overview(session=session, story_id=story_id, framing=True)
+    for event in overview.events if overview else []:
+        get_event_comparison(session=session, event_id=event.event.id, framing=True)
+
+
 def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
-    """Compute the framing of the stories these articles are in, and of each of their events, and
-    keep it (app/browse/framing_store.py): the first reader of a changed story finds it made.
-    Returns how many stories were framed; a failure is logged, never raised (pages compute what
-    is missing themselves)."""
+    """frame_story for the stories these (committed) articles are in. Returns how many were
+    framed; a failure is logged, never raised (pages compute what is missing themselves)."""
     from sqlalchemy import select
 
-    from app.browse.comparisons import get_event_comparison, get_story_overview
     from app.db.models import Article
 
     story_ids = session.scalars(select(Article.story_id).distinct().where(
@@ -136,9 +144,7 @@ def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
     framed = 0
     for story_id in story_ids:
         try:
-            overview = get_story_overview(session=session, story_id=story_id, framing=True)
-            for event in overview.events if overview else []:
-                get_event_comparison(session=session, event_id=event.event.id, framing=True)
+            frame_story(session, story_id)
             framed += 1
         except Exception:
             log.exception("framing story %s after its change failed", story_id)

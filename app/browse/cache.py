@@ -43,11 +43,15 @@ class BoundedCache:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self.size -= dropped
 
-    def drop_where(self, unwanted: Callable[[Any], bool]) -> None:
+    def drop_where(self, unwanted: Callable[[Any], bool]) -> list[tuple[Hashable, Any, int]]:
+        """Drops the entries whose value is unwanted; returns them (key, value, size)."""
+        dropped = []
         with self._lock:
             for key in [k for k, (value, _) in self._items.items() if unwanted(value)]:
-                _, size = self._items.pop(key)
+                value, size = self._items.pop(key)
                 self.size -= size
+                dropped.append((key, value, size))
+        return dropped
 
     def clear(self) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 it raises JobFailed for input that will never work and lets anything else be retried."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from app.embed.model import Embedder
 from app.ingest.drafts import ArticleDraft, IngestError
 from app.ingest.service import TRANSIENT_REASONS, ingest_drafts
 
+log = logging.getLogger(__name__)
 Report = Callable[[str], None]  # tells the queue what the job does now: "embedding", "clustering"...
 
 INGEST, FETCH, RECLUSTER = "ingest_article", "fetch_article", "recluster"
@@ -59,6 +61,9 @@ def _ingest(ctx: Context, draft: ArticleDraft, field: str) -> dict:
     def on_store(session: Session, article) -> None:
         ctx.report("clustering")
         assign(session, article)
+        if ctx.settings.frame_on_ingest and article.story_id is not None:
+            ctx.report("framing")
+            _frame(session, article.story_id)
 
     ctx.report("embedding")
     result = next(ingest_drafts(session=ctx.session, items=[draft], embedder=ctx.embedder, settings=ctx.settings,
@@ -69,6 +74,18 @@ def _ingest(ctx: Context, draft: ArticleDraft, field: str) -> dict:
             raise TryAgain(reason)
         raise JobFailed(reason, field)
     return {"article_id": result.article_id, "duplicate": result.status == "duplicate", "title": result.title}
+
+
+def _frame(session: Session, story_id: int) -> None:
+    """The story's framing, kept before the article's commit shows it (app.pipeline.frame_story).
+    In a savepoint: a failure here costs the first reader some time, never the article."""
+    from app.pipeline import frame_story
+
+    try:
+        with session.begin_nested():
+            frame_story(session, story_id)
+    except Exception:
+        log.exception("framing story %s on ingest failed", story_id)
 
 
 def ingest_article(ctx: Context, payload: dict) -> dict:

@@ -68,20 +68,7 @@ class Worker:
             beat.join()
         with self.new_session() as session:
             record(session=session, job_id=job.id, worker_id=self.name, outcome=outcome, settings=self.settings)
-        self.frame_after(outcome)
         return job
-
-    def frame_after(self, outcome) -> None:
-        """After an ingest job is recorded done: the framing of the story it changed, so its first
-        reader need not wait for it (app.pipeline.frame_stories_of)."""
-        status, result, _ = outcome
-        if status != "done" or not self.settings.frame_after_ingest or not isinstance(result, dict) \
-                or not result.get("article_id") or result.get("duplicate"):
-            return
-        from app.pipeline import frame_stories_of
-
-        with self.new_session() as session:
-            frame_stories_of(session, [result["article_id"]])
 
     def poll_a_source(self) -> bool:
         """Poll one due source, if any (and PARALLAX_POLL_SOURCES): jobs first, sources when idle.

@@ -9,7 +9,12 @@ token, is stored as a placeholder and put back for each reader.
 
 A story, event or article page says which story it shows (`shows_story`); when the generation
 moves on, only the pages of the stories it changed are dropped. Every other page (home, lists,
-search, snapshots) shows things across stories and is dropped at every change.
+search, snapshots) shows things across stories and is dropped at every change. A page is built
+once per change: the first reader after the change builds it and gets it fresh; readers asking
+for it while that build runs get the page as it was before the change, if it was dropped less
+than STALE_FOR_S ago (`X-Page-Cache: stale`), else wait for the build. So a steady flow of
+commits does not make every reader of home wait for its rebuild, while a reader who asks when no
+one else is rebuilding the page (a writer looking at what it just changed) gets it fresh.
 
 Only GET pages under PAGE_PREFIXES, only 200 text/html answers without cookies of their own. Each
 answer carries an ETag and `Cache-Control: private, no-cache`, so browsers revalidate and get a 304 while
@@ -18,9 +23,11 @@ process: N servers build a page up to N times per generation.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -36,6 +43,7 @@ from app.web.templating import is_htmx
 log = logging.getLogger(__name__)
 
 PAGE_PREFIXES = ("/stories/", "/events/", "/articles", "/outlets", "/c/", "/search")
+STALE_FOR_S = 5.0  # how long a dropped page may still answer readers while its rebuild runs
 PLACEHOLDER = ("csrf-" + secrets.token_hex(16)).encode()  # per process: never in a page by chance
 _DROPPED_HEADERS = {b"content-length", b"etag", b"cache-control"}
 
@@ -68,6 +76,8 @@ class PageCacheMiddleware:
         self.read_generation = generation or GenerationReader()
         self.pages = BoundedCache(max_bytes)
         self.generation: int | None = None  # the generation the stored pages belong to
+        self.building: dict[tuple, tuple[int, asyncio.Future]] = {}  # pages being built: generation, result
+        self.stale = BoundedCache(max(1, max_bytes // 4))  # dropped pages: (page, when dropped)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or not is_page(scope["path"]) \
@@ -83,24 +93,47 @@ class PageCacheMiddleware:
             return
         generation = state.generation
         if generation != self.generation:
-            if self.generation is None or generation < self.generation or state.changed is None \
-                    or 0 in state.changed:  # moved back (a restore), or not known what changed
-                self.pages.clear()
-            else:
-                changed = state.changed
-                self.pages.drop_where(lambda page: page.stories is None or not page.stories.isdisjoint(changed))
-            self.generation = generation
+            self._drop_changed(state)
         key = _key(scope)
         page = self.pages.get(key)
+        if page is None and (building := self.building.get(key)) is not None and building[0] == generation:
+            previous = self.stale.get(key)
+            if previous is not None and time.monotonic() - previous[1] < STALE_FOR_S:
+                await _send(previous[0], scope, send, token, "stale")
+                return
+            page = await asyncio.shield(building[1])  # built once for every reader asking meanwhile
         if page is not None:
             await _send(page, scope, send, token, "hit")
             return
-        page = await self._render(scope, receive, send, token)
+        built: asyncio.Future[StoredPage | None] = asyncio.get_running_loop().create_future()
+        self.building[key] = (generation, built)
+        try:
+            page = await self._render(scope, receive, send, token)
+        finally:
+            built.set_result(page if not built.done() else None)
+            if self.building.get(key, (None, None))[1] is built:
+                del self.building[key]
         if page is None:
             return
         if generation == self.generation:
             self.pages.put(key, page, len(page.body) + 200 * len(page.headers))
         await _send(page, scope, send, token, "miss")
+
+    def _drop_changed(self, state: CorpusState) -> None:
+        """The generation moved on: drop what shows the stories it changed (every page when that
+        is not known, or when it moved back, after a restore); keep the dropped pages a moment for
+        readers who ask while they are rebuilt."""
+        if self.generation is None or state.generation < self.generation or state.changed is None \
+                or 0 in state.changed:
+            self.pages.clear()
+            self.stale.clear()
+        else:
+            changed = state.changed
+            now = time.monotonic()
+            for key, page, size in self.pages.drop_where(
+                    lambda page: page.stories is None or not page.stories.isdisjoint(changed)):
+                self.stale.put(key, (page, now), size)
+        self.generation = state.generation
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, token: bytes) -> StoredPage | None:
         """Run the app. Returns the page to store, or None when the answer was not storable (it

@@ -118,32 +118,20 @@ def test_job_rows_are_what_the_model_says(session):
     assert isinstance(job, Job) and job.status == "queued" and job.attempts == 0 and job.payload == {"a": 1}
 
 
-class Borrowed:
-    """The test's session as a worker's session factory gives it, left open after each use."""
 
-    def __init__(self, session):
-        self.session = session
-
-    def __enter__(self):
-        return self.session
-
-    def __exit__(self, *exc):
-        return False
-
-
-def test_once_an_upload_is_done_the_worker_keeps_the_framing_of_its_story(session, embedder, settings):
+def test_an_upload_keeps_the_framing_of_its_story_before_it_shows(session, embedder, settings, monkeypatch):
+    from app.browse import framing as page_framing
+    from app.browse.comparisons import get_story_overview
     from app.ingest.extract import from_text
-    from app.jobs.worker import Worker
 
     payload = tasks.draft_payload(from_text(BODY, source_name="upload"), field="text")
     queue.enqueue(session=session, kind=tasks.INGEST, payload=payload)
     (job,) = run_due_jobs(session=session, embedder=embedder, settings=settings)
     story_id = session.scalar(text("SELECT story_id FROM articles WHERE id = :id"), {"id": job.result["article_id"]})
-    kept = text("SELECT count(*) FROM framings WHERE kind = 'story' AND subject_id = :id")
-    worker = Worker(embedder=embedder, settings=settings, session_factory=lambda: Borrowed(session))
-    worker.frame_after(("done", {**job.result, "duplicate": True}, None))  # a duplicate changed nothing
-    with session.connection().engine.connect() as conn:
-        assert conn.execute(kept, {"id": story_id}).scalar() == 0
-    worker.frame_after(("done", job.result, None))
-    with session.connection().engine.connect() as conn:
-        assert conn.execute(kept, {"id": story_id}).scalar() == 1
+    page_framing._cache.clear()  # a server process that never saw this story
+
+    def never(*args, **kwargs):
+        raise AssertionError("the page analysed the story again")
+
+    monkeypatch.setattr(page_framing, "analyse_story", never)
+    assert get_story_overview(session=session, story_id=story_id, framing=True).framing["articles"] == 1

@@ -3,6 +3,7 @@ process writing to the same database: a page is built once per corpus generation
 whoever makes it, shows on the next request. Every reader keeps their own CSRF token and log-in."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -195,3 +196,77 @@ def test_a_commit_drops_the_pages_of_the_story_it_changed_and_keeps_the_others(s
     changed = reader.get(volcano_story)
     assert changed.headers["x-page-cache"] == "miss" and "Nordic Times" in changed.text
     assert reader.get(seed_story).headers["x-page-cache"] == "hit"
+
+
+class SlowPages:
+    """An app whose builds wait for the test's go-ahead, showing the generation they were built at."""
+
+    def __init__(self, state: dict):
+        self.state, self.builds, self.gate = state, [], asyncio.Event()
+
+    async def __call__(self, scope, receive, send):
+        self.builds.append(scope["path"])
+        seen = self.state["generation"]
+        await self.gate.wait()
+        if scope["path"].startswith("/stories/"):
+            scope["state"]["page_stories"] = frozenset({int(scope["path"].rsplit("/", 1)[1])})
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": f"built at {seen}".encode()})
+
+
+def page_cache(state: dict):
+    from app.db.generation import CorpusState
+    from app.web.page_cache import PageCacheMiddleware
+
+    async def corpus(since):
+        return CorpusState(state["generation"], state["changed"])
+
+    pages = SlowPages(state)
+    cache = PageCacheMiddleware(pages, 1_000_000, generation=corpus)
+
+    async def get(path: str) -> tuple[str, str]:
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"", "scheme": "http",
+                 "headers": [(b"host", b"test")], "state": {"csrf_token": "token"}}
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        await cache(scope, None, send)
+        return dict(sent[0]["headers"])[b"x-page-cache"].decode(), sent[1]["body"].decode()
+
+    return pages, get
+
+
+def test_readers_asking_while_a_page_is_built_wait_for_that_one_build():
+    async def scenario():
+        pages, get = page_cache({"generation": 1, "changed": frozenset()})
+        first, second = asyncio.create_task(get("/")), asyncio.create_task(get("/"))
+        await asyncio.sleep(0)
+        pages.gate.set()
+        assert await first == ("miss", "built at 1") and await second == ("hit", "built at 1")
+        assert pages.builds == ["/"]
+
+    asyncio.run(scenario())
+
+
+def test_while_a_changed_page_is_rebuilt_other_readers_get_it_as_it_was_and_the_rebuilder_gets_it_fresh():
+    async def scenario():
+        state = {"generation": 1, "changed": frozenset()}
+        pages, get = page_cache(state)
+        pages.gate.set()
+        for path in ("/", "/stories/5", "/stories/6"):
+            await get(path)
+        pages.gate.clear()
+        state.update(generation=2, changed=frozenset({6}))
+        rebuilt = asyncio.create_task(get("/"))
+        await asyncio.sleep(0)
+        assert await get("/") == ("stale", "built at 1")  # asked while the rebuild runs
+        assert await get("/stories/5") == ("hit", "built at 1")  # a story the change did not touch
+        pages.gate.set()
+        assert await rebuilt == ("miss", "built at 2")
+        assert await get("/") == ("hit", "built at 2")
+        assert await get("/stories/6") == ("miss", "built at 2")
+        assert pages.builds == ["/", "/stories/5", "/stories/6", "/", "/stories/6"]
+
+    asyncio.run(scenario())
