@@ -79,8 +79,12 @@ class HomeContext:
     outlet_id: int | None
     date_from: date | None
     date_to: date | None
-    latest: list[ArticleRef]
+    latest: list[ArticleRef]  # the newest articles matching the same filters as the stories
     ignored: list[str]  # filter values that could not be read
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.outlet_id or self.date_from or self.date_to)
 
     @classmethod
     def build(cls, *, session: Session, outlet: str = "", date_from: str = "", date_to: str = "",
@@ -97,7 +101,8 @@ class HomeContext:
             pager.page = pager.pages
             stories, _ = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
                                       page=pager.page)
-        latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES, count=False)
+        latest, _ = list_articles(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
+                                  page=1, page_size=LATEST_ARTICLES, count=False)
         return cls(stories=stories, pager=pager, outlets=list_outlets(session=session),
                    outlet_id=outlet_id, date_from=start, date_to=end, latest=latest, ignored=ignored)
 
