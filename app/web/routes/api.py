@@ -296,18 +296,22 @@ def _snapshot_out(request: Request, session, snapshot: Snapshot) -> SnapshotOut:
     )
 
 
-@router.post("/snapshots", status_code=201, response_model=SnapshotOut, responses=refusals(404, 409, *WRITE))
-def api_create_snapshot(request: Request, session: SessionDep, body: SnapshotIn):
-    """Freeze an event or story as it is now; it stays readable at /c/<id> after later changes."""
+@router.post("/snapshots", status_code=201, response_model=SnapshotOut, responses={
+    200: {"model": SnapshotOut, "description": "The page was shared before and has not changed since: that snapshot"},
+    201: {"description": "A new snapshot"}, **refusals(404, 409, *WRITE)})
+def api_create_snapshot(request: Request, response: Response, session: SessionDep, body: SnapshotIn):
+    """Freeze an event or story as it is now; it stays readable at /c/<id> after later changes. An
+    unchanged page shared again gives the same snapshot (200)."""
     try:
-        snapshot = create_snapshot(session=session, kind=body.kind, target_id=body.id,
-                                   model=get_settings().model, fingerprint=body.fingerprint)
+        shared = create_snapshot(session=session, kind=body.kind, target_id=body.id,
+                                 model=get_settings().model, fingerprint=body.fingerprint)
     except StaleView as exc:
         raise HTTPException(409, str(exc)) from None
     except SnapshotError as exc:
         raise HTTPException(404, str(exc)) from None
-    session.refresh(snapshot)
-    return _snapshot_out(request, session, snapshot)
+    if not shared.created:
+        response.status_code = 200
+    return _snapshot_out(request, session, shared.snapshot)
 
 
 @router.get("/snapshots/{snapshot_id}", response_model=SnapshotOut, responses=refusals(404))
