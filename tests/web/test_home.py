@@ -144,6 +144,22 @@ def test_similar_search_finds_passages_by_meaning(client, session, embedder):
     assert "similarity" in page.select_one("li.hit").get_text()
 
 
+def test_similar_search_stops_at_the_similarity_floor(client, session, embedder, settings):
+    make_article(session, paragraphs=["Lawmakers voted to raise the minimum wage next year.",
+                                      "The football team won the championship final.",
+                                      "A storm flooded the coastal villages overnight."], embedder=embedder)
+    session.commit()
+    page = soup(client.get("/search", params={"q": "parliament increases pay for low earners", "mode": "similar"}))
+    hits = page.select("li.hit")
+    scores = [float(h.get_text().rsplit("similarity", 1)[1]) for h in page.select("li.hit p.meta:last-child")]
+    assert len(hits) < 3 and "minimum wage" in hits[0].get_text()  # not every stored passage
+    assert min(scores) >= settings.similar_floor
+    assert f"similarity {settings.similar_floor:.2f} or more" in page.select_one(".count").get_text()
+    nothing = soup(client.get("/search", params={"q": "recipe for sourdough bread with rye", "mode": "similar"}))
+    assert nothing.select("li.hit") == []
+    assert nothing.select_one(".count").get_text().startswith("No passages close in meaning")
+
+
 def test_similar_search_pages_through_the_closest_passages(client, session, embedder):
     make_article(session, paragraphs=[f"The city council debated the bus budget, item {n}." for n in range(23)],
                  embedder=embedder)
@@ -151,7 +167,8 @@ def test_similar_search_pages_through_the_closest_passages(client, session, embe
     first = soup(client.get("/search", params={"q": "council spending on buses", "mode": "similar"}))
     assert len(first.select("li.hit")) == 20
     pager = first.select_one(".pagination").get_text()
-    assert "page 1" in pager and " of " not in pager  # a ranking by meaning has no total
+    assert "page 1 of 2" in pager  # all 23 pass the similarity floor, and are counted
+    assert first.select_one(".count").get_text().startswith("23 passages close in meaning")
     second = soup(client.get("/search" + first.select_one(".pagination a[rel=next]")["href"]))
     assert len(second.select("li.hit")) == 3 and second.select_one(".pagination a[rel=next]") is None
     scores = [float(h.get_text().rsplit("similarity", 1)[1]) for h in
