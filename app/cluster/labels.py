@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # A sentence opening with one of these points back at a sentence the label does not show.
-PRONOUNS = frozenset("he she it they we i you him her them us his its their our my your this these those that "
-                     "such both another either neither".split())
+PRONOUNS = frozenset(("he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "his", "its", "their",
+                      "our", "my", "your", "this", "these", "those", "that", "such", "both", "another", "either",
+                      "neither"))
 # ...and one opening with a connective leans on the one before it; dropped, the rest may stand alone.
 # Conjunctions are dropped as they are, adverbs with their comma ("Still, …"); an adverb without one
 # may be the sentence's own word ("Still water …") and is not dropped, but the sentence is passed over.
@@ -15,12 +16,12 @@ ADVERBIALS = ("however", "meanwhile", "moreover", "furthermore", "additionally",
               "nevertheless", "nonetheless", "otherwise", "likewise", "similarly", "thus", "therefore", "hence",
               "then", "too", "in addition", "at the same time", "on the other hand", "as a result", "even so",
               "in turn", "by contrast", "in contrast", "after that", "on top of that", "what's more")
-_CONNECTIVE = re.compile(r"(?:(?:%s)\b,?|(?:%s),)\s+" % ("|".join(CONJUNCTIONS), "|".join(map(re.escape, ADVERBIALS))),
-                         re.IGNORECASE)
+_ADVERBS = "|".join(map(re.escape, ADVERBIALS))
+_CONNECTIVE = re.compile(rf"(?:(?:{'|'.join(CONJUNCTIONS)})\b,?|(?:{_ADVERBS}),)\s+", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[(\[]*([A-Za-z0-9]+)")
 _NOW = re.compile(r"this (?:week|month|year|morning|afternoon|evening|weekend|spring|summer|autumn|fall|winter)\b",
                   re.IGNORECASE)  # "This week, …": a time, not a pointer back
-_ADVERBIAL = re.compile(r"(?:%s)\b" % "|".join(map(re.escape, ADVERBIALS)), re.IGNORECASE)
+_ADVERBIAL = re.compile(rf"(?:{_ADVERBS})\b", re.IGNORECASE)
 _QUOTE = "\"“‘'"
 # A quotation closed and attributed to someone named: "“We will not back down,” Mark Carney said."
 _QUOTED_BY_NAME = re.compile(r"[,.!?…—-]\s*[\"”’']\s+(?:(?:said|says|told|added|wrote)\s+)?(?:the\s+)?[A-Z]")
