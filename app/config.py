@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32
     embed_device: str = "cpu"
     torch_threads: int = 0  # 0 = torch's default
+    # Similar-meaning search shows passages at least this close (cosine); measured for all-MiniLM-L6-v2
+    # by bench/similarity_floor.py (docs/design-notes.md): another model needs its own
+    similar_floor: float = Field(0.3, ge=-1.0, le=1.0)
 
     # Ingest limits
     max_article_bytes: int = 2_000_000

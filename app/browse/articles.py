@@ -1,6 +1,8 @@
 """Articles: the list, one article's text with its passages linked to their events, outlets."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
@@ -22,14 +24,20 @@ PAGE_SIZE = 50
 
 
 def list_articles(*, session: Session, outlet_id: int | None = None, story_id: int | None = None,
-                  page: int = 1, page_size: int = PAGE_SIZE, count: bool = True) -> tuple[list[ArticleRef], int]:
+                  date_from: date | None = None, date_to: date | None = None, page: int = 1,
+                  page_size: int = PAGE_SIZE, count: bool = True) -> tuple[list[ArticleRef], int]:
     """A page of articles, newest first, and how many in all (0 without `count`: counting every
-    article is the costly part of a short list that has no pager)."""
+    article is the costly part of a short list that has no pager). The dates bound the publication
+    day, both included: an article without one matches no date filter."""
     stmt = select(Article).order_by(Article.published.desc().nulls_last(), Article.id.desc())
     if outlet_id is not None:
         stmt = stmt.where(Article.outlet_id == outlet_id)
     if story_id is not None:
         stmt = stmt.where(Article.story_id == story_id)
+    if date_from is not None:
+        stmt = stmt.where(Article.published >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(Article.published <= date_to)
     total = (session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0) if count else 0
     rows = session.scalars(
         stmt.options(defer(Article.source_text), defer(Article.features), joinedload(Article.outlet))

@@ -9,6 +9,7 @@ from app.db.models import Article, Passage
 from app.db.vector_index import distance_sql, exact_distance_sql
 
 LIMIT = 20
+MAX_QUERY = 500  # characters of a search query; the page cuts longer ones at a word, the API refuses them
 SIMILAR_DEPTH = 200  # ranking by meaning pages through at most this many closest passages
 START, STOP = "\x02", "\x03"  # match markers from ts_headline, split off in Python (never rendered as HTML)
 
@@ -39,6 +40,16 @@ def _hit(passage: Passage, segments: list[tuple[str, bool]], score: float) -> Se
                      score=round(float(score), 4))
 
 
+def tidy_query(q: str) -> tuple[str, bool]:
+    """The query as searched, and whether it was cut: runs of spaces mean nothing, a NUL cannot reach
+    Postgres, and past MAX_QUERY characters it is cut at a word."""
+    q = " ".join(q.replace("\x00", " ").split())
+    if len(q) <= MAX_QUERY:
+        return q, False
+    head = q[:MAX_QUERY]
+    return (head.rsplit(" ", 1)[0] if " " in head else head), True
+
+
 def only_common_words(*, session: Session, q: str) -> bool:
     """Whether full-text search ignores every word of the query ("the", "a": English stop words),
     so that it can match nothing whatever is stored."""
@@ -66,16 +77,18 @@ def search_text(*, session: Session, q: str, limit: int = LIMIT, offset: int = 0
     return [_hit(p, _segments(marked), score) for p, score, marked, _ in rows], total or 0
 
 
-def search_similar(*, session: Session, q: str, embedder, limit: int = LIMIT,
+def search_similar(*, session: Session, q: str, embedder, floor: float = 0.0, limit: int = LIMIT,
                    offset: int = 0) -> tuple[list[SearchHit], int]:
-    """Passages closest in meaning to the query, embedded with the app's model, a page at a time,
-    and how many are ranked: the SIMILAR_DEPTH closest, or every passage where there are fewer.
-    Only passages embedded with that same model are comparable (and the model's partial HNSW
-    index serves the filter).
+    """Passages close in meaning to the query, embedded with the app's model, a page at a time, and
+    how many are ranked: of the SIMILAR_DEPTH closest (or every passage where there are fewer), those
+    whose cosine similarity reaches `floor`, so that a query nothing stored is about finds nothing
+    rather than the least unrelated passages. Only passages embedded with that same model are
+    comparable (and the model's partial HNSW index serves the filter).
 
     Every page ranks the same SIMILAR_DEPTH closest (ids and distances only) and cuts its slice:
     the index search is approximate and its answer depends on ef_search, so pages ranked with
-    different settings could repeat or skip a passage."""
+    different settings could repeat or skip a passage. The floor is applied to that ranking, not in
+    the query: fewer rows than asked for would send every search to the exact scan."""
     vector = embedder.embed([q])[0]
     literal = "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
     # The index keeps ef_search candidates (40 by default): as many as the ranking, for this request.
@@ -89,6 +102,7 @@ def search_similar(*, session: Session, q: str, embedder, limit: int = LIMIT,
         ).all()
         if len(ranked) == SIMILAR_DEPTH:
             break
+    ranked = [(i, d) for i, d in ranked if 1 - d >= floor]
     page = ranked[offset : offset + limit]
     if not page:
         return [], len(ranked)

@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.cluster.features import ArticleFeatures, PassageFacts
+from app.cluster.labels import standalone
 from app.ingest.passages import sentence_spans
 
 W_LEXICAL = 1.0  # best sentence-pair overlap of story-local idf-weighted nouns and names
@@ -201,33 +202,46 @@ def _split_at(text: str, breaks: list[int]) -> list[str]:
     return [p for p in pieces if p]
 
 
-def _central(vectors: np.ndarray) -> int:
-    """Index of the vector with the highest mean cosine to the others (ties: the first)."""
+def _by_centrality(vectors: np.ndarray) -> list[int]:
+    """Indices from the vector with the highest mean cosine to the others down (ties: the first);
+    with two or fewer, as given."""
     if len(vectors) <= 2:
-        return 0
-    sims = vectors @ vectors.T
-    return int(np.argmax(sims.sum(axis=1)))
+        return list(range(len(vectors)))
+    sums = (vectors @ vectors.T).sum(axis=1)
+    return sorted(range(len(vectors)), key=lambda k: (-float(sums[k]), k))
 
 
 def event_label(texts: list[str], vectors: np.ndarray, breaks: list[list[int]] | None = None) -> str:
-    """The sentence of the most central passage that shares most words with the other passages:
-    what every outlet reported, in one outlet's words, trimmed to ~90 characters. `breaks`: each
-    passage's stored sentence breaks, when known (else the passage is split here, much slower)."""
+    """A sentence that reads on its own and shares most words with the event's other passages: what
+    every outlet reported, in one outlet's words, trimmed to ~90 characters. The most central
+    passage's best sentence, unless it leans on one before it ("He also referenced…": labels.
+    standalone); then the best that stands alone in any passage of the event (the central one
+    first on a tie), a leading "But"/"However," dropped; with none, the central best as it is.
+    `breaks`: each passage's stored sentence breaks, when known (else split here, much slower)."""
     if not texts:
         return ""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
-    centre = _central(vectors)
+    order = _by_centrality(vectors)
     # Counted in C (chain + Counter): a recluster labels 100k's of events.
-    others = Counter(chain.from_iterable(set(_WORD.findall(t.lower())) for k, t in enumerate(texts) if k != centre))
-    split = _sentences(texts[centre]) if breaks is None else _split_at(texts[centre], breaks[centre])
-    sentences = split or [texts[centre]]
+    words = [set(_WORD.findall(t.lower())) for t in texts]
+    everywhere = Counter(chain.from_iterable(words))
 
-    def shared(sentence: str) -> float:
-        words = set(_WORD.findall(sentence.lower()))
-        return sum(others[w] for w in words) / math.sqrt(len(words) + 1)
+    def sentences_of(k: int) -> list[str]:
+        return (_sentences(texts[k]) if breaks is None else _split_at(texts[k], breaks[k])) or [texts[k]]
 
-    best = max(range(len(sentences)), key=lambda k: (shared(sentences[k]), -k))
-    return _trim(sentences[best])
+    def shared(k: int, sentence: str) -> float:  # with the passages other than k
+        found = set(_WORD.findall(sentence.lower()))
+        return sum(everywhere[w] - (w in words[k]) for w in found) / math.sqrt(len(found) + 1)
+
+    centre = order[0]
+    ranked = sorted(enumerate(sentences_of(centre)), key=lambda ks: (-shared(centre, ks[1]), ks[0]))
+    label = standalone(ranked[0][1])
+    if label is None:
+        candidates = [(shared(k, s), rank, pos, own) for rank, k in enumerate(order)
+                      for pos, s in (ranked if k == centre else enumerate(sentences_of(k)))
+                      if (own := standalone(s)) is not None]
+        label = min(candidates, key=lambda c: (-c[0], c[1], c[2]))[3] if candidates else ranked[0][1]
+    return _trim(label)
 
 
 def story_title(titles: list[str | None], texts: list[str], vectors: np.ndarray) -> str:

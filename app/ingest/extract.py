@@ -1,6 +1,7 @@
 """Source formats -> ArticleDraft: plain text, Markdown with front matter, HTML, JSON objects."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.ingest.decode import looks_binary_text
@@ -19,6 +20,20 @@ FORMATS_BY_SUFFIX = {
 
 METADATA_KEYS = ("title", "outlet", "url", "byline", "published", "language")
 
+_ELEMENTS = r"html|head|body|article|main|header|section|div|p|h[1-6]|span|a|b|i|em|strong|ul|ol|li|table|blockquote|figure|script|style|title"
+_OPENING = re.compile(rf"<(?:!doctype\s+html|(?:{_ELEMENTS}|br|meta|link|img)(?=[\s/>]))", re.IGNORECASE)
+_CLOSING = re.compile(rf"</(?:{_ELEMENTS})\s*>", re.IGNORECASE)
+HTML_HEAD = 8192  # characters read to tell markup from prose
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether text given as plain text is HTML markup (a page's source, or an article's paragraphs
+    copied as `<p>…</p>`): it opens with a doctype or an HTML element's tag, and its head closes at
+    least two HTML elements. Prose that mentions a tag ("the <p> tag") opens with a word, and
+    rarely closes anything."""
+    head = text[:HTML_HEAD].lstrip("\ufeff \t\r\n")
+    return bool(_OPENING.match(head)) and len(_CLOSING.findall(head)) >= 2
+
 
 def _metadata(fields: dict[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = {}
@@ -30,8 +45,11 @@ def _metadata(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def from_text(text: str, *, source_name: str, **meta: Any) -> ArticleDraft:
+    """Plain text; HTML markup given as text (pasted, or in a JSONL `text`) is read as HTML."""
     if looks_binary_text(text):
         raise IngestError("looks like binary data, not text")
+    if looks_like_html(text):
+        return from_html(text, source_name=source_name, **meta)
     return ArticleDraft(source_name=source_name, source_format="text", raw=text, text=text, **_metadata(meta))
 
 

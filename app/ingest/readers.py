@@ -7,7 +7,15 @@ from pathlib import Path
 
 from app.ingest.decode import check_size, decode_text
 from app.ingest.drafts import ArticleDraft, IngestError, Rejection
-from app.ingest.extract import FORMATS_BY_SUFFIX, from_html, from_markdown, from_record, from_text
+from app.ingest.extract import (
+    FORMATS_BY_SUFFIX,
+    HTML_HEAD,
+    from_html,
+    from_markdown,
+    from_record,
+    from_text,
+    looks_like_html,
+)
 
 Item = ArticleDraft | Rejection
 
@@ -31,10 +39,7 @@ def sniff_format(path: Path, head: bytes) -> str:
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt:
         return fmt
-    lowered = head[:1024].lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html")):
-        return "html"
-    return "text"
+    return "html" if looks_like_html(head[:HTML_HEAD].decode("utf-8", "replace")) else "text"
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Item]:

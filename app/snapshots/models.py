@@ -18,4 +18,7 @@ class Snapshot(Base):
     target_id: Mapped[int] = mapped_column(Integer)  # the event or story id when it was taken
     model: Mapped[str] = mapped_column(String(200))  # the app's embedding model at the time
     payload: Mapped[dict] = mapped_column(JSONB)  # exactly what the page showed (app.browse views)
+    # sha256 of kind, target, model and payload (service.digest): an unchanged page shared again
+    # gets this snapshot back. Null for a later copy of a page shared twice before digests existed.
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,10 +1,14 @@
 """Take a snapshot of an event or story page, read it back, and say how the live page differs."""
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import string
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.browse.comparisons import get_event_comparison, get_story_overview
@@ -38,27 +42,49 @@ def live_view(*, session: Session, kind: str, target_id: int,
     raise SnapshotError(f"kind must be one of {', '.join(KINDS)}")
 
 
+def digest(*, kind: str, target_id: int, model: str, payload: dict) -> str:
+    """Names exactly what a snapshot holds: two shares of an unchanged page have the same digest."""
+    frozen = {"kind": kind, "target_id": target_id, "model": model, "payload": payload}
+    return hashlib.sha256(json.dumps(frozen, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass
+class Shared:
+    snapshot: Snapshot
+    created: bool  # False: the page was shared before, unchanged, and this is that snapshot
+
+
 def create_snapshot(*, session: Session, kind: str, target_id: int, model: str,
-                    fingerprint: str | None = None) -> Snapshot:
+                    fingerprint: str | None = None) -> Shared:
     """Freeze the page as it is now. With `fingerprint` (what the page showed), refuse when the live
     page has changed since, so the snapshot holds exactly what was on screen. The framing analysis is
-    frozen with it: the snapshot page shows the panels as they were, never recomputed."""
+    frozen with it: the snapshot page shows the panels as they were, never recomputed. A page shared
+    before and unchanged since (the same passages, labels, framing and model) gives the snapshot
+    taken then, so one page has one link however often it is shared."""
     view = live_view(session=session, kind=kind, target_id=target_id, framing=True)
     if view is None:
         raise SnapshotError(f"there is no {kind} {target_id}")
     if fingerprint and fingerprint != view.fingerprint:
         raise StaleView(f"this {kind} changed after the page was loaded; reload it and share again")
+    payload = view.model_dump(mode="json")
+    key = digest(kind=kind, target_id=target_id, model=model, payload=payload)
+    existing = session.scalar(select(Snapshot).where(Snapshot.digest == key))
+    if existing is not None:
+        return Shared(existing, created=False)
     for _ in range(10):
         snapshot_id = new_id()
         if session.get(Snapshot, snapshot_id) is None:
             break
     else:  # 62**7 ids: ten collisions in a row means something else is wrong
         raise RuntimeError("could not find a free snapshot id")
-    snapshot = Snapshot(id=snapshot_id, kind=kind, target_id=target_id, model=model,
-                        payload=view.model_dump(mode="json"))
-    session.add(snapshot)
+    # Two shares of one page at once: the second insert does nothing and reads the first's row.
+    inserted = session.scalar(
+        insert(Snapshot).values(id=snapshot_id, kind=kind, target_id=target_id, model=model, payload=payload,
+                                digest=key)
+        .on_conflict_do_nothing(index_elements=[Snapshot.digest]).returning(Snapshot.id))
     session.commit()
-    return snapshot
+    return Shared(session.scalars(select(Snapshot).where(Snapshot.digest == key)
+                                  .execution_options(populate_existing=True)).one(), created=inserted is not None)
 
 
 def get_snapshot(*, session: Session, snapshot_id: str) -> Snapshot | None:

@@ -16,7 +16,7 @@ from app.browse.articles import (
     outlet_names,
 )
 from app.browse.search import LIMIT as SEARCH_PAGE
-from app.browse.search import only_common_words, search_similar, search_text
+from app.browse.search import SIMILAR_DEPTH, only_common_words, search_similar, search_text, tidy_query
 from app.browse.stories import PAGE_SIZE, list_stories
 from app.browse.views import (
     ArticleDetail,
@@ -36,7 +36,6 @@ from app.web.panels import Panels, event_panels, story_panels
 from app.web.submissions import Outcome, Submission
 
 LATEST_ARTICLES = 10
-MAX_QUERY = 500  # characters of a search query; longer ones are cut at a word, and the page says so
 
 
 @dataclass
@@ -79,8 +78,12 @@ class HomeContext:
     outlet_id: int | None
     date_from: date | None
     date_to: date | None
-    latest: list[ArticleRef]
+    latest: list[ArticleRef]  # the newest articles matching the same filters as the stories
     ignored: list[str]  # filter values that could not be read
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.outlet_id or self.date_from or self.date_to)
 
     @classmethod
     def build(cls, *, session: Session, outlet: str = "", date_from: str = "", date_to: str = "",
@@ -97,7 +100,8 @@ class HomeContext:
             pager.page = pager.pages
             stories, _ = list_stories(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
                                       page=pager.page)
-        latest, _ = list_articles(session=session, page=1, page_size=LATEST_ARTICLES, count=False)
+        latest, _ = list_articles(session=session, outlet_id=outlet_id, date_from=start, date_to=end,
+                                  page=1, page_size=LATEST_ARTICLES, count=False)
         return cls(stories=stories, pager=pager, outlets=list_outlets(session=session),
                    outlet_id=outlet_id, date_from=start, date_to=end, latest=latest, ignored=ignored)
 
@@ -188,29 +192,30 @@ class SearchContext:
     mode: str  # "text" | "similar"
     hits: list[SearchHit]
     model: str
-    pager: Pager  # text: every match counted; similar: the SIMILAR_DEPTH closest, shown open-ended
-    shortened: bool = False  # the query was cut to MAX_QUERY characters
+    pager: Pager  # text: every match counted; similar: those over the floor among the SIMILAR_DEPTH closest
+    floor: float  # similar: the similarity a passage must reach
+    shortened: bool = False  # the query was cut to search.MAX_QUERY characters
     common_words_only: bool = False  # full text, and every word of the query is one search ignores
 
     @classmethod
     def build(cls, *, session: Session, q: str, mode: str, page: int = 1) -> SearchContext:
         from app.embed.model import get_embedder
 
-        q = " ".join(q.replace("\x00", " ").split())  # a NUL cannot reach Postgres; runs of spaces mean nothing
-        shortened = len(q) > MAX_QUERY
-        q = q[:MAX_QUERY].rsplit(" ", 1)[0] if shortened and " " in q[:MAX_QUERY] else q[:MAX_QUERY]  # at a word
+        q, shortened = tidy_query(q)
         mode = mode if mode in ("text", "similar") else "text"
-        pager = Pager(page, 0, SEARCH_PAGE, {"q": q, "mode": mode}, open_ended=mode == "similar")
+        floor = get_settings().similar_floor
+        pager = Pager(page, 0, SEARCH_PAGE, {"q": q, "mode": mode})
         hits: list[SearchHit] = []
         if q:
-            search = search_text if mode == "text" else partial(search_similar, embedder=get_embedder())
+            search = search_text if mode == "text" else partial(search_similar, embedder=get_embedder(), floor=floor)
             hits, pager.total = search(session=session, q=q, limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE)
+            pager.open_ended = mode == "similar" and pager.total >= SIMILAR_DEPTH  # more may pass the floor
             if pager.past_the_end(len(hits)):
                 pager.page = pager.pages
                 hits, _ = search(session=session, q=q, limit=SEARCH_PAGE, offset=(pager.page - 1) * SEARCH_PAGE)
         common = bool(q) and mode == "text" and not hits and only_common_words(session=session, q=q)
-        return cls(q=q, mode=mode, hits=hits, model=get_settings().model, pager=pager, shortened=shortened,
-                   common_words_only=common)
+        return cls(q=q, mode=mode, hits=hits, model=get_settings().model, pager=pager, floor=floor,
+                   shortened=shortened, common_words_only=common)
 
 
 STEPS = {

@@ -169,6 +169,20 @@ def test_search_by_words_then_by_meaning(server, page):
     assert page.locator("li.hit mark").first.inner_text().lower().startswith("ceasefire")
 
 
+def test_home_filters_narrow_the_stories_and_the_latest_articles_together(server, page):
+    page.goto(server + "/")
+    page.evaluate("window.__sameDocument = true")
+    option = page.locator("#f-outlet option").nth(1)
+    outlet = option.inner_text()
+    page.select_option("#f-outlet", option.get_attribute("value"))
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"outlet=\d+"))
+    expect(page.locator("#latest-h")).to_have_text("Latest articles matching the filters")
+    assert page.evaluate("window.__sameDocument") is True  # swapped by HTMX, not a page load
+    metas = page.locator(".latest li.article p.meta").all_inner_texts()
+    assert metas and all(m.startswith(outlet) for m in metas)
+
+
 def test_event_page_fits_a_phone_screen(server, browser):
     events = api(server, "/api/events")["items"]
     assert events, "the seeded server has no events"

@@ -122,6 +122,25 @@ def test_event_label_is_a_short_sentence_from_the_event(seeds):
     assert label.rstrip("…")[:40] in " ".join(" ".join(text[p].split()) for p in group)
 
 
+def test_an_event_label_that_would_open_with_an_unresolved_pronoun_is_another_sentence_of_the_event():
+    texts = ["Guterres addressed the assembly on Tuesday. He also referenced the war in Ukraine and the "
+             "ceasefire talks in Geneva.",
+             "The war in Ukraine and the ceasefire talks in Geneva dominated the secretary-general's speech."]
+    vectors = np.zeros((2, 4))  # two passages: the first is taken as the central one
+    assert event_label(texts, vectors) == ("The war in Ukraine and the ceasefire talks in Geneva dominated the "
+                                           "secretary-general's…")  # trimmed to 90 characters
+    # Where the central passage's own sentence stands alone, it stays the label.
+    texts[0] = "Guterres spoke of the war in Ukraine and the ceasefire talks in Geneva."
+    assert event_label(texts, vectors) == texts[0]
+
+
+def test_an_event_label_drops_a_leading_connective_and_keeps_a_dependent_sentence_when_nothing_stands_alone():
+    texts = ["However, the court struck down the ban on Friday.", "The ban was struck down by the court."]
+    assert event_label(texts, np.zeros((2, 4))) == "The court struck down the ban on Friday."
+    texts = ["He signed the budget bill into law.", "She praised the budget bill."]
+    assert event_label(texts, np.zeros((2, 4))) == "He signed the budget bill into law."
+
+
 def test_story_title_prefers_an_article_title(seeds):
     titles = [f.title for f in seeds]
     ledes = [f.passage_texts[0] for f in seeds]

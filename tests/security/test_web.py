@@ -131,7 +131,7 @@ def test_writes_are_rate_limited_per_client(engine, session, settings, monkeypat
     with web_client(session) as client:
         statuses = [client.post("/api/snapshots", json={"kind": "story", "id": story.id}).status_code
                     for _ in range(3)]
-        assert statuses == [201, 201, 429]
+        assert statuses == [201, 200, 429]  # the second share finds the first snapshot, and still counts
         limited = client.post("/api/snapshots", json={"kind": "story", "id": story.id})
         assert int(limited.headers["retry-after"]) >= 1 and "try again" in limited.json()["detail"]
         assert client.get(f"/stories/{story.id}").status_code == 200  # reading is not limited

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import row_counts
-from tests.factories import make_story, run_jobs
+from tests.factories import make_article, make_story, run_jobs
 from tests.web.html import soup
 from tests.web.test_upload import BODY
 
@@ -151,3 +151,37 @@ def test_a_url_with_a_stray_bracket_is_refused_with_a_reason_not_a_server_error(
     response = client.post("/api/articles", json={"url": "https://a[b.example/"})
     assert response.status_code == 422
     assert any(e["loc"] == ["body", "url"] and "name a host" in e["msg"] for e in response.json()["detail"])
+
+
+def test_search_pages_past_twenty_by_words_and_by_meaning(client, session, embedder):
+    make_article(session, paragraphs=[f"The city council debated the bus budget, item {n}." for n in range(23)]
+                 + ["A storm flooded the coastal villages overnight."], embedder=embedder)
+    session.commit()
+    for mode, q in (("text", "council budget"), ("similar", "council spending on buses")):
+        first = client.get("/api/search", params={"q": q, "mode": mode}).json()
+        assert first["total"] == 23 and len(first["items"]) == 20 and first["page_size"] == 20, mode
+        second = client.get("/api/search", params={"q": q, "mode": mode, "page": 2}).json()
+        assert len(second["items"]) == 3
+        ids = [h["passage"]["id"] for h in first["items"] + second["items"]]
+        assert len(set(ids)) == 23  # the second page goes on where the first stopped
+        assert client.get("/api/search", params={"q": q, "mode": mode, "page": 3}).json()["items"] == []
+    similar = client.get("/api/search", params={"q": "council spending on buses", "mode": "similar"}).json()
+    assert similar["floor"] > 0 and min(h["score"] for h in similar["items"]) >= similar["floor"]
+    assert "storm" not in str(similar)  # below the floor
+    words = client.get("/api/search", params={"q": "council budget"}).json()
+    assert words["mode"] == "text" and words["floor"] is None
+    assert any(matched and text.lower() == "council" for text, matched in words["items"][0]["segments"])
+
+
+@pytest.mark.parametrize(("params", "problem"), [
+    ({}, "Field required"),
+    ({"q": ""}, "at least 1 character"),
+    ({"q": "   "}, "should match pattern"),
+    ({"q": "x" * 501}, "at most 500 characters"),
+    ({"q": "bus", "mode": "fuzzy"}, "'text' or 'similar'"),
+    ({"q": "bus", "page": 0}, "greater than or equal to 1"),
+])
+def test_a_search_the_api_cannot_run_is_refused_with_the_reason(client, params, problem):
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 422
+    assert problem in response.json()["detail"][0]["msg"]

@@ -29,14 +29,39 @@ def test_home_filters_by_outlet_and_date(client, session):
     assert "Ignored" in client.get("/?from=yesterday").text
 
 
-def test_home_paginates_and_the_htmx_variant_is_the_story_list_only(client, session):
+def test_latest_articles_follow_the_home_filters(client, session):
+    ours, theirs = make_outlet(session, name="Daily Ours"), make_outlet(session, name="Daily Theirs")
+    old = make_article(session, paragraphs=["Old news from ours."], outlet=ours, title="Ours in May",
+                       published=date(2025, 5, 2))
+    new = make_article(session, paragraphs=["New news from ours."], outlet=ours, title="Ours in June",
+                       published=date(2025, 6, 2))
+    other = make_article(session, paragraphs=["News from theirs."], outlet=theirs, title="Theirs in June",
+                         published=date(2025, 6, 3))
+    undated = make_article(session, paragraphs=["Undated news from ours."], outlet=ours, title="Ours undated")
+    session.commit()
+
+    def latest(url: str, **headers) -> list[str]:
+        return [li["id"] for li in soup(client.get(url, headers=headers)).select(".latest li.article")]
+
+    assert latest("/") == [f"article-{a.id}" for a in (other, new, old, undated)]
+    assert latest(f"/?outlet={ours.id}") == [f"article-{a.id}" for a in (new, old, undated)]
+    assert latest("/?from=2025-06-01") == [f"article-{a.id}" for a in (other, new)]
+    assert latest(f"/?outlet={ours.id}&to=2025-05-31") == [f"article-{old.id}"]
+    page = soup(client.get(f"/?outlet={theirs.id}&from=2025-07-01"))
+    assert page.select_one("#latest-h").get_text() == "Latest articles matching the filters"
+    assert page.select_one(".latest .empty").get_text() == "No articles match these filters."
+    # The filter form swaps stories and latest articles together.
+    assert latest(f"/?outlet={theirs.id}", **{"HX-Request": "true"}) == [f"article-{other.id}"]
+
+
+def test_home_paginates_and_the_htmx_variant_is_the_filtered_results_only(client, session):
     for i in range(21):
         make_story(session, title=f"Story {i}", outlets=1, events=0)
     page = soup(client.get("/"))
     assert len(page.select("li.story")) == 20
     assert page.select_one(".pagination a[rel=next]")["href"] == "?page=2"
     partial = client.get("/?page=2", headers={"HX-Request": "true"})
-    assert "<html" not in partial.text and 'id="story-list"' in partial.text
+    assert "<html" not in partial.text and 'id="story-list"' in partial.text and 'id="home-results"' in partial.text
     assert len(soup(partial).select("li.story")) >= 1
     assert partial.headers["vary"] == "HX-Request"
 
@@ -119,6 +144,22 @@ def test_similar_search_finds_passages_by_meaning(client, session, embedder):
     assert "similarity" in page.select_one("li.hit").get_text()
 
 
+def test_similar_search_stops_at_the_similarity_floor(client, session, embedder, settings):
+    make_article(session, paragraphs=["Lawmakers voted to raise the minimum wage next year.",
+                                      "The football team won the championship final.",
+                                      "A storm flooded the coastal villages overnight."], embedder=embedder)
+    session.commit()
+    page = soup(client.get("/search", params={"q": "parliament increases pay for low earners", "mode": "similar"}))
+    hits = page.select("li.hit")
+    scores = [float(h.get_text().rsplit("similarity", 1)[1]) for h in page.select("li.hit p.meta:last-child")]
+    assert len(hits) < 3 and "minimum wage" in hits[0].get_text()  # not every stored passage
+    assert min(scores) >= settings.similar_floor
+    assert f"similarity {settings.similar_floor:.2f} or more" in page.select_one(".count").get_text()
+    nothing = soup(client.get("/search", params={"q": "recipe for sourdough bread with rye", "mode": "similar"}))
+    assert nothing.select("li.hit") == []
+    assert nothing.select_one(".count").get_text().startswith("No passages close in meaning")
+
+
 def test_similar_search_pages_through_the_closest_passages(client, session, embedder):
     make_article(session, paragraphs=[f"The city council debated the bus budget, item {n}." for n in range(23)],
                  embedder=embedder)
@@ -126,7 +167,8 @@ def test_similar_search_pages_through_the_closest_passages(client, session, embe
     first = soup(client.get("/search", params={"q": "council spending on buses", "mode": "similar"}))
     assert len(first.select("li.hit")) == 20
     pager = first.select_one(".pagination").get_text()
-    assert "page 1" in pager and " of " not in pager  # a ranking by meaning has no total
+    assert "page 1 of 2" in pager  # all 23 pass the similarity floor, and are counted
+    assert first.select_one(".count").get_text().startswith("23 passages close in meaning")
     second = soup(client.get("/search" + first.select_one(".pagination a[rel=next]")["href"]))
     assert len(second.select("li.hit")) == 3 and second.select_one(".pagination a[rel=next]") is None
     scores = [float(h.get_text().rsplit("similarity", 1)[1]) for h in

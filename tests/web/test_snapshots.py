@@ -33,6 +33,27 @@ def test_sharing_with_htmx_returns_the_share_block_with_a_copy_button(client, se
     assert re.search(r"/c/[A-Za-z0-9]{7}$", block.select_one("input[type=url]")["value"])
 
 
+def test_sharing_an_unchanged_page_again_gives_the_same_snapshot(client, session):
+    story = make_story(session, title="Bridge closes", outlets=2, events=1)
+    event = story.events[0]
+    form = share_form(client.get(f"/events/{event.id}"))
+    first = client.post("/snapshots", data=form, follow_redirects=False).headers["location"]
+    again = client.post("/snapshots", data=share_form(client.get(f"/events/{event.id}")), follow_redirects=False)
+    assert again.headers["location"] == first
+    by_api = client.post("/api/snapshots", json={"kind": "event", "id": event.id})
+    assert by_api.status_code == 200 and f"/c/{by_api.json()['id']}" == first  # 200: not created, found
+    story_link = client.post("/snapshots", data=share_form(client.get(f"/stories/{story.id}")),
+                             follow_redirects=False).headers["location"]
+    assert story_link != first  # the story page is another page
+    assert session.query(Snapshot).count() == 2
+
+    event.label = "Bridge closes for a month"
+    session.commit()
+    changed = client.post("/snapshots", data=share_form(client.get(f"/events/{event.id}")), follow_redirects=False)
+    assert changed.headers["location"] != first  # the page changed: a new snapshot, the first kept as it was
+    assert "Event 1 of Bridge closes" in client.get(first).text
+
+
 def test_a_snapshot_keeps_what_was_shown_after_later_changes(client, session):
     story = make_story(session, title="Bridge closes", outlets=2, events=1)
     event = story.events[0]

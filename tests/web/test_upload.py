@@ -77,6 +77,22 @@ def test_a_file_can_be_uploaded(client, session):
     assert soup(done).select_one("section.joined h2 a").get_text() == "From the file"
 
 
+def test_html_pasted_as_plain_text_is_extracted_like_an_html_upload(client, session):
+    paragraphs = "".join(f"<p>{p}</p>\n" for p in BODY.split("\n\n"))
+    page = (f"<!DOCTYPE html><html><head><title>Pier closed</title></head><body><nav>Home | World</nav>"
+            f"<article><h1>Pier closed</h1>{paragraphs}</article><footer>Copyright</footer></body></html>")
+    response = client.post("/upload", data={"text": page, "text_format": "text"}, headers=HX)
+    assert response.status_code == 202, field_error(response, "text")
+    (job,) = run_jobs(session)
+    article = client.get(f"/api/articles/{job.result['article_id']}").json()
+    assert article["article"]["title"] == "Pier closed"
+    text = " ".join(p["passage"]["text"] for p in article["passages"])
+    assert "harbour authority" in text and "<p>" not in text and "Home | World" not in text
+    # The same markup again, sent through the API's text field: the same article.
+    again = client.post("/api/articles", json={"text": page})
+    assert again.status_code == 422 and str(article["article"]["id"]) in again.json()["detail"][0]["msg"]
+
+
 @pytest.mark.parametrize(("data", "files", "field", "message"), [
     ({"text": ""}, None, "text", "paste the article text"),
     ({"text": "   \n  "}, None, "text", "only whitespace"),

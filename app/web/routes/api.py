@@ -12,6 +12,8 @@ from pydantic import BaseModel, BeforeValidator, Field
 from app.browse.articles import get_article_detail, get_outlet_detail, list_articles, list_outlets
 from app.browse.comparisons import get_event_comparison, get_story_overview
 from app.browse.redirects import successor
+from app.browse.search import LIMIT as SEARCH_PAGE
+from app.browse.search import MAX_QUERY, SIMILAR_DEPTH, search_similar, search_text, tidy_query
 from app.browse.sources import SourceSummary, list_sources, summary
 from app.browse.stories import list_events, list_stories
 from app.browse.views import (
@@ -21,6 +23,7 @@ from app.browse.views import (
     EventSummary,
     OutletDetail,
     OutletSummary,
+    SearchHit,
     StoryOverview,
     StorySummary,
 )
@@ -53,6 +56,16 @@ class ArticlePage(BaseModel):
     items: list[ArticleRef]
     total: int
     page: int
+
+
+class SearchPage(BaseModel):
+    items: list[SearchHit]
+    total: int = Field(description=f"text: every matching passage; similar: the passages at or above `floor` "
+                                   f"among the {SIMILAR_DEPTH} closest")
+    page: int
+    page_size: int = SEARCH_PAGE
+    mode: Literal["text", "similar"]
+    floor: float | None = Field(description="similar: the cosine similarity a passage must reach; text: null")
 
 
 class ArticleIn(BaseModel):
@@ -210,6 +223,29 @@ def api_get_event(session: SessionDep, event_id: ItemId):
     return comparison if comparison is not None else _moved("event", event_id, session, "events")
 
 
+SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, pattern=r"\S",
+                                   description="Words (web-style: \"a phrase\", -not, or) or a sentence")]
+
+
+@router.get("/search", response_model=SearchPage)
+def api_search(session: SessionDep, q: SearchQuery, mode: Literal["text", "similar"] = "text",
+               page: PageQuery = 1):
+    """Passages matching the words of `q` (full-text, best first, every match counted), or close to it
+    in meaning (`mode=similar`: closest first, down to the similarity floor), 20 a page."""
+    from app.embed.model import get_embedder
+
+    q, _ = tidy_query(q)
+    floor = get_settings().similar_floor if mode == "similar" else None
+    offset = (page - 1) * SEARCH_PAGE
+    if not q:  # nothing but NULs
+        items, total = [], 0
+    elif mode == "text":
+        items, total = search_text(session=session, q=q, offset=offset)
+    else:
+        items, total = search_similar(session=session, q=q, embedder=get_embedder(), floor=floor, offset=offset)
+    return SearchPage(items=items, total=total, page=page, mode=mode, floor=floor)
+
+
 @router.get("/articles", response_model=ArticlePage)
 def api_list_articles(session: SessionDep, outlet_id: IdFilter = None, story_id: IdFilter = None,
                       page: PageQuery = 1):
@@ -296,18 +332,22 @@ def _snapshot_out(request: Request, session, snapshot: Snapshot) -> SnapshotOut:
     )
 
 
-@router.post("/snapshots", status_code=201, response_model=SnapshotOut, responses=refusals(404, 409, *WRITE))
-def api_create_snapshot(request: Request, session: SessionDep, body: SnapshotIn):
-    """Freeze an event or story as it is now; it stays readable at /c/<id> after later changes."""
+@router.post("/snapshots", status_code=201, response_model=SnapshotOut, responses={
+    200: {"model": SnapshotOut, "description": "The page was shared before and has not changed since: that snapshot"},
+    201: {"description": "A new snapshot"}, **refusals(404, 409, *WRITE)})
+def api_create_snapshot(request: Request, response: Response, session: SessionDep, body: SnapshotIn):
+    """Freeze an event or story as it is now; it stays readable at /c/<id> after later changes. An
+    unchanged page shared again gives the same snapshot (200)."""
     try:
-        snapshot = create_snapshot(session=session, kind=body.kind, target_id=body.id,
-                                   model=get_settings().model, fingerprint=body.fingerprint)
+        shared = create_snapshot(session=session, kind=body.kind, target_id=body.id,
+                                 model=get_settings().model, fingerprint=body.fingerprint)
     except StaleView as exc:
         raise HTTPException(409, str(exc)) from None
     except SnapshotError as exc:
         raise HTTPException(404, str(exc)) from None
-    session.refresh(snapshot)
-    return _snapshot_out(request, session, snapshot)
+    if not shared.created:
+        response.status_code = 200
+    return _snapshot_out(request, session, shared.snapshot)
 
 
 @router.get("/snapshots/{snapshot_id}", response_model=SnapshotOut, responses=refusals(404))

@@ -13,7 +13,7 @@ router = APIRouter(include_in_schema=False)
 def show_home(request: Request, session: SessionDep, outlet: str = "", date_from: str = Query("", alias="from"),
               date_to: str = Query("", alias="to"), page: int = Query(1, ge=1)):
     ctx = HomeContext.build(session=session, outlet=outlet, date_from=date_from, date_to=date_to, page=page)
-    return render(request, "home/index.html", {"ctx": ctx}, block="story_list")
+    return render(request, "home/index.html", {"ctx": ctx}, block="home_results")
 
 
 @router.get("/search", name="search")

@@ -22,7 +22,7 @@ def share_comparison(request: Request, session: SessionDep, kind: str = Form(...
                      fingerprint: str = Form("")):
     try:
         snapshot = create_snapshot(session=session, kind=kind, target_id=target_id, model=get_settings().model,
-                                   fingerprint=fingerprint or None)
+                                   fingerprint=fingerprint or None).snapshot
     except StaleView as exc:
         view, share, error, status = live_view(session=session, kind=kind, target_id=target_id), None, str(exc), 409
     except SnapshotError as exc:
