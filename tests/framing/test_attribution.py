@@ -191,3 +191,29 @@ def test_a_statement_that_continues_speaks_for_the_last_named_speaker():  # BASI
 def test_an_account_or_statement_speaks_for_its_owner():  # BASIL: "Trump's account tweeted"
     found = attributions("This was after Trump’s account tweeted Saturday: “I had to fire General Flynn.”")
     assert _quoted(found, "I had to fire").speaker == "Trump"
+
+
+def test_a_person_named_at_the_end_of_a_passage_is_who_she_is_in_the_next():  # constructed, BASIL-style
+    found = attributions("“The plant must close,” Mayor Tom Reed said on Monday.\n\nJane Ortiz disagreed with him.",
+                         "“We will keep every job in this town,” she said.")
+    assert _quoted(found, "keep every job").speaker == "Ortiz"
+
+
+def test_he_is_the_last_named_speaker_when_the_speaker_came_after_the_last_subject():  # constructed
+    found = attributions("Governor Tom Reed met the engineers on Monday, and Paul Weber told reporters that the dam "
+                         "“will hold.” “We checked it twice,” he added.")
+    assert _quoted(found, "We checked it twice").speaker == "Weber"
+
+
+def test_before_claiming_has_the_subject_of_the_verb_it_follows():  # constructed
+    found = attributions("“The budget is balanced,” Reed said, before again claiming that the deficit “is gone.”")
+    assert [(a.verb, a.speaker) for a in found] == [("said", "Reed"), ("claiming", "Reed")]
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("The lawsuit from Ohio and Utah argues that the dam “was never safe.”", "Ohio and Utah"),
+    ("The Sierra Club letter says the plan is “reckless.”", "Sierra Club"),
+    ("The letter says the plan is “reckless.”", "letter"),
+])
+def test_a_document_speaks_for_the_author_its_noun_phrase_names(sentence, speaker):  # constructed
+    assert _quoted(attributions(sentence), "“").speaker == speaker
