@@ -53,15 +53,24 @@ def source_of(toks, subj) -> str:
     return "descriptive"
 
 
+def _clauses(head) -> set[int]:
+    """Token indices of the relative and participial clauses inside a noun phrase."""
+    return {t.i for c in head.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+
+
+def _words(head, skip: set[int]) -> str:
+    return " ".join(t.text for t in head.subtree if t.i not in skip and not t.is_punct)
+
+
 def description(head) -> str:
     """The noun phrase a person is named by, with its titles and appositions and without relative
     clauses: "Fellow Democratic Sen. Chris Coons", "Senator Richard Blumenthal, Democrat of Connecticut"."""
-    skip = {t.i for c in head.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    skip = _clauses(head)
     left = [t for t in head.subtree if t.i <= head.i and t.i not in skip and not t.is_punct and t.dep_ != "det"]
     parts = [" ".join(t.text for t in left)]
     for c in head.children:
         if c.dep_ in DESCRIPTION_DEPS and c.i > head.i:
-            parts.append(" ".join(t.text for t in c.subtree if t.i not in skip and not t.is_punct))
+            parts.append(_words(c, skip))
     return ", ".join(p for p in parts if p)
 
 
@@ -96,12 +105,12 @@ def owner(subj) -> str | None:
     names = [c for c in subj.children if c.dep_ == "compound" and c.i < subj.i and c.ent_type_ in ("ORG", "PERSON",
                                                                                                      "GPE", "NORP")]
     if names:
-        return " ".join(t.text for t in names[-1].subtree if not t.is_punct)
+        return _words(names[-1], set())
     for c in subj.children:
         if c.dep_ == "prep" and c.lower_ in ("from", "by"):
             pobj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
             if pobj is not None:
-                return " ".join(t.text for t in pobj.subtree if not t.is_punct)
+                return _words(pobj, _clauses(pobj))  # "from Nebraska and Oklahoma, where ...": the states
     return None
 
 

@@ -217,3 +217,12 @@ def test_before_claiming_has_the_subject_of_the_verb_it_follows():  # constructe
 ])
 def test_a_document_speaks_for_the_author_its_noun_phrase_names(sentence, speaker):  # constructed
     assert _quoted(attributions(sentence), "“").speaker == speaker
+
+
+def test_a_speaker_is_described_as_the_article_first_named_them():  # constructed
+    found = attributions("“The dam will hold,” said Senator Tom Reed, Democrat of Ohio, who visited the site. "
+                         "“We checked it twice,” he added.",
+                         "Reed later told reporters that the repairs were “long overdue.”")
+    assert [(a.speaker, a.described_as) for a in found if a.quotes] == [
+        ("Senator Tom Reed", "Senator Tom Reed, Democrat of Ohio"), ("Reed", "Senator Tom Reed, Democrat of Ohio"),
+        ("Reed", "Senator Tom Reed, Democrat of Ohio")]
