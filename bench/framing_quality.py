@@ -27,13 +27,15 @@ they are not passages.
   included): "Senator Tom Reed, Democrat of Ohio" speaks for Democratic lawmakers, "the NAACP
   resolution" for the NAACP, "St. Louis Tea Party organizer Bill Hennessy" for the Tea Party;
   "Senator Tom Reed" alone speaks for no group. Words are compared lower-cased, without a
-  possessive or plural s and without an adjective's -ic ("Democrats" = "Democratic").
+  possessive or plural s and without an adjective's -ic ("Democrats" = "Democratic"); a party
+  designation after a name ("Rep. Tom Reed, D-Ohio", "(R-Utah)") reads as Democrat / Republican.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import random
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -124,6 +126,7 @@ def _fold(word: str) -> str:
     return w.removesuffix("ic") if len(w) > 4 else w
 
 
+PARTY = re.compile(r"(?<![\w.])([DR])-(?=[A-Z])")  # "D-N.Y.", "R-Utah": the US press's party designation
 _PEOPLE: dict[str, bool] = {}
 
 
@@ -142,7 +145,8 @@ def speaker_matches(gold: str, speaker: str | None, described: str | None) -> bo
     if not speaker:
         return False
     wanted = {_fold(w) for w in gold.replace("_", " ").split()} - GROUP_NOUNS - {"and", "of", "the"}
-    words = {_fold(w) for w in f"{speaker} {described or ''}".replace(",", " ").split()}
+    said = PARTY.sub(lambda m: {"D": " Democrat ", "R": " Republican "}[m.group(1)], f"{speaker} {described or ''}")
+    words = {_fold(w) for w in said.replace(",", " ").split()}
     return bool(wanted) and wanted <= words
 
 

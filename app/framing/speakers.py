@@ -58,16 +58,27 @@ def _clauses(head) -> set[int]:
     return {t.i for c in head.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
 
 
-def _words(head, skip: set[int]) -> str:
-    return " ".join(t.text for t in head.subtree if t.i not in skip and not t.is_punct)
+def _words(head, skip: set[int], upto: int | None = None) -> str:
+    """The words of a noun phrase as written ("D-N.Y.", "Representative-elect"), less the tokens in
+    skip, its own article ("the", "a") and those after upto, with no punctuation at either end of a piece."""
+    kept = [t for t in head.subtree if t.i not in skip and (upto is None or t.i <= upto)
+            and not (t.dep_ == "det" and t.head is head)]
+    pieces, run = [], []
+    for t in kept:
+        if run and t.i != run[-1].i + 1:
+            pieces.append(run)
+            run = []
+        run.append(t)
+    pieces.append(run)
+    texts = [head.doc[r[0].i:r[-1].i + 1].text.strip(" ,;:()—–-") for r in pieces if r]
+    return " ".join(x for x in texts if x)
 
 
 def description(head) -> str:
     """The noun phrase a person is named by, with its titles and appositions and without relative
     clauses: "Fellow Democratic Sen. Chris Coons", "Senator Richard Blumenthal, Democrat of Connecticut"."""
     skip = _clauses(head)
-    left = [t for t in head.subtree if t.i <= head.i and t.i not in skip and not t.is_punct and t.dep_ != "det"]
-    parts = [" ".join(t.text for t in left)]
+    parts = [_words(head, skip, upto=head.i)]
     for c in head.children:
         if c.dep_ in DESCRIPTION_DEPS and c.i > head.i:
             parts.append(_words(c, skip))

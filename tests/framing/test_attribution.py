@@ -226,3 +226,8 @@ def test_a_speaker_is_described_as_the_article_first_named_them():  # constructe
     assert [(a.speaker, a.described_as) for a in found if a.quotes] == [
         ("Senator Tom Reed", "Senator Tom Reed, Democrat of Ohio"), ("Reed", "Senator Tom Reed, Democrat of Ohio"),
         ("Reed", "Senator Tom Reed, Democrat of Ohio")]
+
+
+def test_a_description_keeps_the_words_as_written():  # constructed
+    found = attributions("“The dam will hold,” Rep. Tom Reed, D-Ohio, told reporters. “We checked it,” he added.")
+    assert {a.described_as for a in found if a.quotes} == {"Rep. Tom Reed, D-Ohio"}
