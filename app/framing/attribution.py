@@ -207,6 +207,16 @@ class _Thread:
 CONTINUE_CHARS = 300  # a quote this close after the last one, with no report between, continues it
 
 
+def _other(r: dict, record: dict | None) -> bool:
+    """A report other than `record` and not part of its clause: "said in a statement announcing
+    the vote" is one report ("announcing" hangs on "said" and has no subject of its own)."""
+    if r is record:
+        return False
+    tok, verb = r["tok"], record["tok"] if record else None
+    return not (verb is not None and tok.doc is verb.doc and verb.is_ancestor(tok)
+                and not any(c.dep_.startswith("nsubj") for c in tok.children))
+
+
 def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
     """Each outer quote goes to the nearest report verb in its sentence (or one whose clause starts
     right after it), else to the previous quote's speaker when it continues it (CONTINUE_CHARS, no
@@ -225,7 +235,7 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
         inside = [r for r in here if r["content"] is not None
                   and r["content"].start <= q.start < r["content"].end]
         here = inside or here
-        between = any(last_end < r["span"][0] < q.start for r in records if r is not thread.record)
+        between = any(last_end < r["span"][0] < q.start for r in records if _other(r, thread.record))
         if here:
             target = min(here, key=lambda r: min(abs(r["span"][0] - q.start), abs(r["span"][0] - q.end)))
         elif thread.record is not None and not between and q.start - last_end < CONTINUE_CHARS:
@@ -239,7 +249,7 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
                                                if i.depth > 0 and q.start < i.start < q.end)
         thread.record, last_end = target, q.end
     text_end = len(doc.text)
-    if any(r["span"][0] > last_end for r in records if r is not thread.record):
+    if any(r["span"][0] > last_end for r in records if _other(r, thread.record)):
         thread.record = None  # a report after the last quote: the next quote is someone else's
     thread.gap = text_end - last_end
     return unattributed

@@ -231,3 +231,9 @@ def test_a_speaker_is_described_as_the_article_first_named_them():  # constructe
 def test_a_description_keeps_the_words_as_written():  # constructed
     found = attributions("“The dam will hold,” Rep. Tom Reed, D-Ohio, told reporters. “We checked it,” he added.")
     assert {a.described_as for a in found if a.quotes} == {"Rep. Tom Reed, D-Ohio"}
+
+
+def test_a_report_inside_the_speakers_own_clause_does_not_end_the_continuation():  # constructed
+    found = attributions("“We will rebuild the pier,” Mayor Ana Silva said in a statement announcing the plan. "
+                         "“Nobody will be left waiting.”")
+    assert _quoted(found, "Nobody will be left").speaker == "Mayor Ana Silva"
