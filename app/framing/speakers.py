@@ -60,9 +60,9 @@ def _clauses(head) -> set[int]:
 
 def _words(head, skip: set[int], upto: int | None = None) -> str:
     """The words of a noun phrase as written ("D-N.Y.", "Representative-elect"), less the tokens in
-    skip, its own article ("the", "a") and those after upto, with no punctuation at either end of a piece."""
+    skip, its articles ("the", "a") before it or of its own and those after upto, with no punctuation at either end of a piece."""
     kept = [t for t in head.subtree if t.i not in skip and (upto is None or t.i <= upto)
-            and not (t.dep_ == "det" and t.head is head)]
+            and not (t.dep_ == "det" and (t.head is head or t.i < head.i))]
     pieces, run = [], []
     for t in kept:
         if run and t.i != run[-1].i + 1:
@@ -70,7 +70,7 @@ def _words(head, skip: set[int], upto: int | None = None) -> str:
             run = []
         run.append(t)
     pieces.append(run)
-    texts = [head.doc[r[0].i:r[-1].i + 1].text.strip(" ,;:()—–-") for r in pieces if r]
+    texts = [head.doc[r[0].i:r[-1].i + 1].text.strip(" ,;:()—–-\"“”‘’") for r in pieces if r]
     return " ".join(x for x in texts if x)
 
 

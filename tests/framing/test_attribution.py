@@ -237,3 +237,8 @@ def test_a_report_inside_the_speakers_own_clause_does_not_end_the_continuation()
     found = attributions("“We will rebuild the pier,” Mayor Ana Silva said in a statement announcing the plan. "
                          "“Nobody will be left waiting.”")
     assert _quoted(found, "Nobody will be left").speaker == "Mayor Ana Silva"
+
+
+def test_a_description_leaves_out_the_article_and_the_quote_marks_before_it():  # constructed
+    found = attributions("“We will win,” the Ohio Tea Party organizer Tom Reed said.")
+    assert _quoted(found, "We will win").described_as == "Ohio Tea Party organizer Tom Reed"
