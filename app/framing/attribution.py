@@ -10,6 +10,7 @@ senator", "the statement") is resolved in speakers.py. Flags: negated ("did not 
 passive without agent ("it is claimed"), vague sources ("observers say"), words inside a quote."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -178,7 +179,8 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         if entry is not None and entry.needs_clause and not _introduces(tok, outer, clause_start):
             continue
         quote_before = _closes_before(clause_start, outer)
-        if entry is not None and not (has_clause or quote_here or quote_before or any(
+        leads = re.match(r"[ \t]*:\s*(\n|$)", passage.text[tok.idx + len(tok):]) is not None  # "..., tweeting:" ¶
+        if entry is not None and not (has_clause or quote_here or quote_before or leads or any(
                 c.dep_ in ("dobj", "prep", "agent", "advcl") for c in tok.children)
                 or tok.dep_ in ("relcl", "parataxis")):
             continue
@@ -217,6 +219,16 @@ def _other(r: dict, record: dict | None) -> bool:
                 and not any(c.dep_.startswith("nsubj") for c in tok.children))
 
 
+def _lead_in(records, text: str, para_start: int) -> dict | None:
+    """The last report of the paragraph before para_start when that paragraph ends with a colon
+    ("Fox tweeted in response:"): it introduces the quote that opens the next paragraph."""
+    before = text[:para_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    start = before.rfind("\n") + 1
+    return max((r for r in records if start <= r["span"][0] < len(before)), key=lambda r: r["span"][0], default=None)
+
+
 def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
     """Each outer quote goes to the nearest report verb in its sentence (or one whose clause starts
     right after it), else to the previous quote's speaker when it continues it (CONTINUE_CHARS, no
@@ -229,15 +241,25 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
             continue
         first = doc.char_span(q.start, q.start + 1, alignment_mode="expand").sent
         final = doc.char_span(q.end - 1, q.end, alignment_mode="expand").sent
-        here = [r for r in records if (first.start_char <= r["span"][0] < final.end_char
+        # A parsed sentence never reaches past the quote's paragraph (the parser may join a closing
+        # mark to the next paragraph's "He added: ..."), unless the paragraph before ends with a colon
+        # ("Fox tweeted in response:" then the tweet).
+        para = doc.text.rfind("\n", 0, q.start) + 1
+        start = first.start_char if doc.text[:para].rstrip().endswith(":") else max(first.start_char, para)
+        stop = doc.text.find("\n", q.end)
+        stop = final.end_char if stop < 0 else min(final.end_char, stop)
+        here = [r for r in records if (start <= r["span"][0] < stop
                                        or "clause" in r and _closes_before(r["clause"], [q]))
                 and not (q.start < r["span"][0] < q.end)]
         inside = [r for r in here if r["content"] is not None
                   and r["content"].start <= q.start < r["content"].end]
         here = inside or here
         between = any(last_end < r["span"][0] < q.start for r in records if _other(r, thread.record))
+        lead = _lead_in(records, doc.text, para) if not doc.text[para:q.start].strip() else None
         if here:
             target = min(here, key=lambda r: min(abs(r["span"][0] - q.start), abs(r["span"][0] - q.end)))
+        elif lead is not None:
+            target = lead
         elif thread.record is not None and not between and q.start - last_end < CONTINUE_CHARS:
             target = thread.record
         else:
@@ -249,6 +271,8 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
                                                if i.depth > 0 and q.start < i.start < q.end)
         thread.record, last_end = target, q.end
     text_end = len(doc.text)
+    if (lead := _lead_in(records, doc.text, text_end)) is not None:  # "... tweeted:" ends the passage
+        thread.record, last_end = lead, lead["span"][1]
     if any(r["span"][0] > last_end for r in records if _other(r, thread.record)):
         thread.record = None  # a report after the last quote: the next quote is someone else's
     thread.gap = text_end - last_end

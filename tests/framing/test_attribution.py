@@ -242,3 +242,17 @@ def test_a_report_inside_the_speakers_own_clause_does_not_end_the_continuation()
 def test_a_description_leaves_out_the_article_and_the_quote_marks_before_it():  # constructed
     found = attributions("“We will win,” the Ohio Tea Party organizer Tom Reed said.")
     assert _quoted(found, "We will win").described_as == "Ohio Tea Party organizer Tom Reed"
+
+
+def test_a_report_ending_its_paragraph_with_a_colon_takes_the_quote_that_opens_the_next():  # constructed
+    found = attributions("The mayor went further on Monday, tweeting:\n\n“The pier will open in May.”")
+    assert _quoted(found, "The pier will open").speaker == "mayor"
+    found = attributions("Reed said in a long statement on Monday:",
+                         "“Nobody in this town will be left waiting for help.”")
+    assert _quoted(found, "Nobody in this town").speaker == "Reed"
+
+
+def test_a_report_in_the_next_paragraph_does_not_take_a_quote_closed_before_it():  # constructed
+    found = attributions("Reed was quick to answer: \"That is not true. ... Not a word of it is accurate.\"\n\n"
+                         "Silva added: \"The pier is safe.\"")
+    assert "Silva" not in {a.speaker for a in found if any("Not a word" in q.text for q in a.quotes)}
