@@ -11,6 +11,7 @@ passive without agent ("it is claimed"), vague sources ("observers say"), words 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -145,11 +146,16 @@ def _introduces(verb, outer, clause_start: int) -> bool:
 def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
     """Raw attribution records for one passage (speaker resolution happens per outlet)."""
     table, out = verb_table(), []
+    sents = list(doc.sents)  # once: Token.sent walks the doc each time
+    starts = [x.start for x in sents]
+
+    def sent_of(tok):
+        return sents[bisect_right(starts, tok.i) - 1]
     outer = [q for q in quotes if q.depth == 0]
     for tok in doc:
         lower = tok.lower_
         if lower in HEARSAY_ADVERBS:
-            sent = tok.sent
+            sent = sent_of(tok)
             out.append(dict(tok=tok, verb=tok.text, lemma=lower, stance=HEARSAY_ADVERBS[lower], subj=None,
                             passive=False, negated=False, span=(tok.idx, tok.idx + len(tok)),
                             content=span_of(passage, sent.start_char, sent.end_char)))
@@ -157,7 +163,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         if lower == "according" and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
             prep = next(c for c in tok.children if c.lower_ == "to")
             subj = next((g for g in prep.children if g.dep_ == "pobj"), None)
-            sent = tok.sent
+            sent = sent_of(tok)
             out.append(dict(tok=tok, verb="according to", lemma="according to", stance="neutral", subj=subj,
                             passive=False, negated=False, span=(tok.idx, prep.idx + len(prep)),
                             content=span_of(passage, sent.start_char, sent.end_char)))
@@ -170,7 +176,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         subj, passive = _subject(tok, lambda t, skip=not verb_quoted: skip and any(q.start < t.idx < q.end for q in outer))
         if entry is None and not (key in HEARSAY_PASSIVE and passive and subj is None):
             continue
-        sent = tok.sent
+        sent = sent_of(tok)
         quote_here = any(sent.start_char <= q.start < sent.end_char for q in outer)
         has_clause = any(c.dep_ in CLAUSE_DEPS for c in tok.children)
         if key in ("attempt", "purport") and not any(c.dep_ == "xcomp" for c in tok.children):
@@ -219,6 +225,11 @@ def _other(r: dict, record: dict | None) -> bool:
                 and not any(c.dep_.startswith("nsubj") for c in tok.children))
 
 
+def _sentence_at(sents: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """[start, end) of the sentence holding offset (the last one that starts at or before it)."""
+    return sents[max(0, bisect_right([a for a, _ in sents], offset) - 1)]
+
+
 def _lead_in(records, text: str, para_start: int) -> dict | None:
     """The last report of the paragraph before para_start when that paragraph ends with a colon
     ("Fox tweeted in response:"): it introduces the quote that opens the next paragraph."""
@@ -235,19 +246,20 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
     report verb in between, across sentences, paragraphs and passages), else it is unattributed. Inner quotes ride along. `thread` carries
     the last attributed quote from the previous passage of the article and is updated."""
     unattributed = []
+    text = passage.text  # the doc's text: Doc.text joins its tokens at each call
+    sents = [(x.start_char, x.end_char) for x in doc.sents]  # once: Span.sent walks the doc each time
     last_end = -thread.gap  # where the last attributed quote ended, in this passage's offsets
     for q in quotes:
         if q.depth > 0:
             continue
-        first = doc.char_span(q.start, q.start + 1, alignment_mode="expand").sent
-        final = doc.char_span(q.end - 1, q.end, alignment_mode="expand").sent
+        first, final = _sentence_at(sents, q.start), _sentence_at(sents, q.end - 1)
         # A parsed sentence never reaches past the quote's paragraph (the parser may join a closing
         # mark to the next paragraph's "He added: ..."), unless the paragraph before ends with a colon
         # ("Fox tweeted in response:" then the tweet).
-        para = doc.text.rfind("\n", 0, q.start) + 1
-        start = first.start_char if doc.text[:para].rstrip().endswith(":") else max(first.start_char, para)
-        stop = doc.text.find("\n", q.end)
-        stop = final.end_char if stop < 0 else min(final.end_char, stop)
+        para = text.rfind("\n", 0, q.start) + 1
+        start = first[0] if text[:para].rstrip().endswith(":") else max(first[0], para)
+        stop = text.find("\n", q.end)
+        stop = final[1] if stop < 0 else min(final[1], stop)
         here = [r for r in records if (start <= r["span"][0] < stop
                                        or "clause" in r and _closes_before(r["clause"], [q]))
                 and not (q.start < r["span"][0] < q.end)]
@@ -255,7 +267,7 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
                   and r["content"].start <= q.start < r["content"].end]
         here = inside or here
         between = any(last_end < r["span"][0] < q.start for r in records if _other(r, thread.record))
-        lead = _lead_in(records, doc.text, para) if not doc.text[para:q.start].strip() else None
+        lead = _lead_in(records, text, para) if not text[para:q.start].strip() else None
         if here:
             target = min(here, key=lambda r: min(abs(r["span"][0] - q.start), abs(r["span"][0] - q.end)))
         elif lead is not None:
@@ -270,8 +282,8 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
         target.setdefault("nested", []).extend(span_of(passage, i.start, i.end) for i in quotes
                                                if i.depth > 0 and q.start < i.start < q.end)
         thread.record, last_end = target, q.end
-    text_end = len(doc.text)
-    if (lead := _lead_in(records, doc.text, text_end)) is not None:  # "... tweeted:" ends the passage
+    text_end = len(text)
+    if (lead := _lead_in(records, text, text_end)) is not None:  # "... tweeted:" ends the passage
         thread.record, last_end = lead, lead["span"][1]
     if any(r["span"][0] > last_end for r in records if _other(r, thread.record)):
         thread.record = None  # a report after the last quote: the next quote is someone else's
