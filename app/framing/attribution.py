@@ -2,16 +2,16 @@
 signals. "Kelly claimed" distances the reporter from Kelly's words where "Kelly said" does not;
 "X explained" or "noted" presents the words as fact. Stance classes live in the editable
 data/reporting_verbs.txt. Built on spaCy's dependency parse: the verb's subject is the speaker
-(through relative clauses, conjunctions and "..., saying"), its clausal complement is the
-content, quotation marks in the sentence are the quotes; a quote with no report of its own that
-follows the last one closely (next sentence, paragraph or passage of the article, no other report
-in between) continues that speaker's words; "he"/"she" is the person last named as the subject
-of a main clause, else the last named speaker, else the last person named outside quotes; a role
-("the senator said") is the person last named with that title ("Sen. Rubio"), else the last named
-speaker; "the statement continued" is the last named speaker's statement. Flags: negated ("did not say", "denied"),
+(through relative clauses, conjunctions, "..., saying" and "before claiming"), its clausal
+complement is the content, quotation marks in the sentence are the quotes; a quote with no report
+of its own that follows the last one closely (next sentence, paragraph or passage of the article,
+no other report in between) continues that speaker's words. Who a subject is ("he", "the
+senator", "the statement") is resolved in speakers.py. Flags: negated ("did not say", "denied"),
 passive without agent ("it is claimed"), vague sources ("observers say"), words inside a quote."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,24 +19,13 @@ from functools import lru_cache
 from app.framing.common import JsonMixin, Span, by_outlet, read_sections, span_of
 from app.framing.inputs import PassageIn
 from app.framing.quotes import find_quotes
+from app.framing.speakers import SpeakerContext, people
 
 STANCES = ("neutral", "distancing", "endorsing", "emphatic")
-VAGUE_HEADS = {"observer", "critic", "analyst", "expert", "source", "official", "people", "some", "many",
-               "others", "commentator", "insider", "report", "reports", "diplomat", "someone", "person",
-               "voice", "activist", "supporter", "opponent", "skeptic", "sceptic", "resident", "user", "most"}
 HEARSAY_PASSIVE = {"believe", "think", "understand", "rumor", "rumour", "expect", "know", "see"}
 HEARSAY_ADVERBS = {"reportedly": "neutral", "allegedly": "distancing", "purportedly": "distancing",
                    "supposedly": "distancing", "ostensibly": "distancing"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
-# Titles before a name ("Sen. Marco Rubio", "President Obama") and the role nouns they stand for, so
-# "the senator said" is the senator the article named ("the four-term congressman" too).
-TITLES = {"sen.": "senator", "senator": "senator", "rep.": "congressman", "representative": "congressman",
-          "congressman": "congressman", "congresswoman": "congressman", "president": "president",
-          "gov.": "governor", "governor": "governor", "speaker": "speaker", "secretary": "secretary",
-          "sheriff": "sheriff", "leader": "leader", "chairman": "chairman", "chairwoman": "chairman",
-          "mayor": "mayor", "judge": "judge", "minister": "minister", "justice": "justice"}
-MEDIA_NOUNS = {"statement", "tweet", "post", "message", "release", "video", "op-ed", "email", "memo"}  # ...speak for its author
-ROLE_ALIASES = {"lawmaker": "congressman", "congresswoman": "congressman", "chairwoman": "chairman"}
 EXPLAIN_COUNTS = "number of attributions per stance class of the reporting verb (data/reporting_verbs.txt)"
 
 
@@ -55,6 +44,7 @@ class Attribution(JsonMixin):
     content: Span | None
     quotes: list[Span] = field(default_factory=list)
     nested_quotes: list[Span] = field(default_factory=list)  # quotes inside those quotes
+    described_as: str | None = None  # how the article names the speaker: "Senator Tom Reed, Democrat of Ohio"
 
 
 @dataclass(frozen=True)
@@ -94,7 +84,7 @@ def _verb_key(tok) -> tuple[str, list]:
 
 
 def _subject(verb, quoted=lambda tok: False):
-    """(subject token or None, passive). Walks up conj/advcl/xcomp; a relative clause's subject
+    """(subject token or None, passive). Walks up conj/advcl/xcomp and "before/after -ing"; a relative clause's subject
     is the noun it modifies ("the spokesperson, who explained"). A subject inside a quote that the
     verb reports is the parser's mistake ("“..., China,” Mr. Trump wrote"): `quoted` skips it."""
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
@@ -114,30 +104,13 @@ def _subject(verb, quoted=lambda tok: False):
             return None, True
         if cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "PROPN"):
             return cur.head, False
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head is not cur.head:
+            cur = cur.head.head  # "..., Trump said, before claiming ...": the verb the preposition hangs on
+            continue
         if cur.dep_ not in ("conj", "advcl", "xcomp") or cur.head is cur:
             break
         cur = cur.head
     return None, passive
-
-
-def _speaker_tokens(subj):
-    appos = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    if appos is not None and subj.ent_type_ != "PERSON":  # "the ... Representative, Vasily Nebenzya,"
-        subj = appos
-    toks = [t for t in subj.subtree if t.i <= subj.i and not t.is_punct]
-    start = next((i for i, t in enumerate(toks) if t.dep_ not in ("det",)), 0)
-    return toks[start:] or [subj]
-
-
-def _source(toks, subj) -> str:
-    if subj.pos_ == "PRON":
-        return "pronoun"
-    ents = {t.ent_type_ for t in toks}
-    if subj.pos_ == "PROPN" or "PERSON" in ents:
-        return "named"
-    if subj.lemma_.lower() in VAGUE_HEADS and not ents & {"ORG", "GPE", "PERSON"}:
-        return "vague"
-    return "descriptive"
 
 
 def _content(verb, passage, offset_end):
@@ -173,11 +146,16 @@ def _introduces(verb, outer, clause_start: int) -> bool:
 def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
     """Raw attribution records for one passage (speaker resolution happens per outlet)."""
     table, out = verb_table(), []
+    sents = list(doc.sents)  # once: Token.sent walks the doc each time
+    starts = [x.start for x in sents]
+
+    def sent_of(tok):
+        return sents[bisect_right(starts, tok.i) - 1]
     outer = [q for q in quotes if q.depth == 0]
     for tok in doc:
         lower = tok.lower_
         if lower in HEARSAY_ADVERBS:
-            sent = tok.sent
+            sent = sent_of(tok)
             out.append(dict(tok=tok, verb=tok.text, lemma=lower, stance=HEARSAY_ADVERBS[lower], subj=None,
                             passive=False, negated=False, span=(tok.idx, tok.idx + len(tok)),
                             content=span_of(passage, sent.start_char, sent.end_char)))
@@ -185,7 +163,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         if lower == "according" and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
             prep = next(c for c in tok.children if c.lower_ == "to")
             subj = next((g for g in prep.children if g.dep_ == "pobj"), None)
-            sent = tok.sent
+            sent = sent_of(tok)
             out.append(dict(tok=tok, verb="according to", lemma="according to", stance="neutral", subj=subj,
                             passive=False, negated=False, span=(tok.idx, prep.idx + len(prep)),
                             content=span_of(passage, sent.start_char, sent.end_char)))
@@ -198,7 +176,7 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         subj, passive = _subject(tok, lambda t, skip=not verb_quoted: skip and any(q.start < t.idx < q.end for q in outer))
         if entry is None and not (key in HEARSAY_PASSIVE and passive and subj is None):
             continue
-        sent = tok.sent
+        sent = sent_of(tok)
         quote_here = any(sent.start_char <= q.start < sent.end_char for q in outer)
         has_clause = any(c.dep_ in CLAUSE_DEPS for c in tok.children)
         if key in ("attempt", "purport") and not any(c.dep_ == "xcomp" for c in tok.children):
@@ -207,7 +185,8 @@ def _reports(passage: PassageIn, doc, quotes) -> list[dict]:
         if entry is not None and entry.needs_clause and not _introduces(tok, outer, clause_start):
             continue
         quote_before = _closes_before(clause_start, outer)
-        if entry is not None and not (has_clause or quote_here or quote_before or any(
+        leads = re.match(r"[ \t]*:\s*(\n|$)", passage.text[tok.idx + len(tok):]) is not None  # "..., tweeting:" ¶
+        if entry is not None and not (has_clause or quote_here or quote_before or leads or any(
                 c.dep_ in ("dobj", "prep", "agent", "advcl") for c in tok.children)
                 or tok.dep_ in ("relcl", "parataxis")):
             continue
@@ -236,27 +215,63 @@ class _Thread:
 CONTINUE_CHARS = 300  # a quote this close after the last one, with no report between, continues it
 
 
+def _other(r: dict, record: dict | None) -> bool:
+    """A report other than `record` and not part of its clause: "said in a statement announcing
+    the vote" is one report ("announcing" hangs on "said" and has no subject of its own)."""
+    if r is record:
+        return False
+    tok, verb = r["tok"], record["tok"] if record else None
+    return not (verb is not None and tok.doc is verb.doc and verb.is_ancestor(tok)
+                and not any(c.dep_.startswith("nsubj") for c in tok.children))
+
+
+def _sentence_at(sents: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """[start, end) of the sentence holding offset (the last one that starts at or before it)."""
+    return sents[max(0, bisect_right([a for a, _ in sents], offset) - 1)]
+
+
+def _lead_in(records, text: str, para_start: int) -> dict | None:
+    """The last report of the paragraph before para_start when that paragraph ends with a colon
+    ("Fox tweeted in response:"): it introduces the quote that opens the next paragraph."""
+    before = text[:para_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    start = before.rfind("\n") + 1
+    return max((r for r in records if start <= r["span"][0] < len(before)), key=lambda r: r["span"][0], default=None)
+
+
 def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
     """Each outer quote goes to the nearest report verb in its sentence (or one whose clause starts
     right after it), else to the previous quote's speaker when it continues it (CONTINUE_CHARS, no
     report verb in between, across sentences, paragraphs and passages), else it is unattributed. Inner quotes ride along. `thread` carries
     the last attributed quote from the previous passage of the article and is updated."""
     unattributed = []
+    text = passage.text  # the doc's text: Doc.text joins its tokens at each call
+    sents = [(x.start_char, x.end_char) for x in doc.sents]  # once: Span.sent walks the doc each time
     last_end = -thread.gap  # where the last attributed quote ended, in this passage's offsets
     for q in quotes:
         if q.depth > 0:
             continue
-        first = doc.char_span(q.start, q.start + 1, alignment_mode="expand").sent
-        final = doc.char_span(q.end - 1, q.end, alignment_mode="expand").sent
-        here = [r for r in records if (first.start_char <= r["span"][0] < final.end_char
+        first, final = _sentence_at(sents, q.start), _sentence_at(sents, q.end - 1)
+        # A parsed sentence never reaches past the quote's paragraph (the parser may join a closing
+        # mark to the next paragraph's "He added: ..."), unless the paragraph before ends with a colon
+        # ("Fox tweeted in response:" then the tweet).
+        para = text.rfind("\n", 0, q.start) + 1
+        start = first[0] if text[:para].rstrip().endswith(":") else max(first[0], para)
+        stop = text.find("\n", q.end)
+        stop = final[1] if stop < 0 else min(final[1], stop)
+        here = [r for r in records if (start <= r["span"][0] < stop
                                        or "clause" in r and _closes_before(r["clause"], [q]))
                 and not (q.start < r["span"][0] < q.end)]
         inside = [r for r in here if r["content"] is not None
                   and r["content"].start <= q.start < r["content"].end]
         here = inside or here
-        between = any(last_end < r["span"][0] < q.start for r in records if r is not thread.record)
+        between = any(last_end < r["span"][0] < q.start for r in records if _other(r, thread.record))
+        lead = _lead_in(records, text, para) if not text[para:q.start].strip() else None
         if here:
             target = min(here, key=lambda r: min(abs(r["span"][0] - q.start), abs(r["span"][0] - q.end)))
+        elif lead is not None:
+            target = lead
         elif thread.record is not None and not between and q.start - last_end < CONTINUE_CHARS:
             target = thread.record
         else:
@@ -267,47 +282,13 @@ def _assign_quotes(passage, records, quotes, doc, thread: _Thread):
         target.setdefault("nested", []).extend(span_of(passage, i.start, i.end) for i in quotes
                                                if i.depth > 0 and q.start < i.start < q.end)
         thread.record, last_end = target, q.end
-    text_end = len(doc.text)
-    if any(r["span"][0] > last_end for r in records if r is not thread.record):
+    text_end = len(text)
+    if (lead := _lead_in(records, text, text_end)) is not None:  # "... tweeted:" ends the passage
+        thread.record, last_end = lead, lead["span"][1]
+    if any(r["span"][0] > last_end for r in records if _other(r, thread.record)):
         thread.record = None  # a report after the last quote: the next quote is someone else's
     thread.gap = text_end - last_end
     return unattributed
-
-
-def _people(doc, quotes) -> list[tuple[int, str, str | None, bool]]:
-    """(offset, surname, role, subject) of each person the text names outside quotes, in order; role
-    is the title before the name ("Sen. Rubio": senator), if any; subject: the name is the subject
-    of its sentence's main clause ("Pelosi did not agree with Ryan's assessment": Pelosi, not Ryan;
-    not "Kelly claimed that Kyiv could ...": Kyiv is the subject of what Kelly claimed)."""
-    out = []
-    for e in doc.ents:
-        if e.label_ != "PERSON" or any(q.depth == 0 and q.start <= e.start_char < q.end for q in quotes):
-            continue
-        before = [t for t in (doc[e.start - 2:e.start] if e.start >= 2 else doc[:e.start])]
-        title = next((TITLES[t.lower_] for t in reversed([*before, e[0]]) if t.lower_ in TITLES), None)
-        out.append((e.start_char, e[-1].text, title,
-                    e.root.dep_ in ("nsubj", "nsubjpass") and e.root.head.dep_ == "ROOT"))
-    named = {e.root.i for e in doc.ents}
-    for t in doc:  # a main clause's subject the tagger missed as a person ("Pelosi did not agree")
-        if (t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.pos_ == "PROPN" and not t.ent_type_
-                and t.i not in named
-                and t.is_title and not any(q.depth == 0 and q.start <= t.idx < q.end for q in quotes)):
-            out.append((t.idx, t.text, None, True))
-    return sorted(out)
-
-
-def _owner(subj) -> str | None:
-    """The person whose statement or account speaks ("Trump's account"): the possessor's name."""
-    poss = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
-    return poss.text if poss is not None else None
-
-
-def _role(subj, toks) -> str | None:
-    """The role a speaker is named by, with no name ("the senator", "the House speaker"), if any."""
-    lemma = subj.lemma_.lower()
-    role = ROLE_ALIASES.get(lemma, lemma)
-    named = any(t.ent_type_ == "PERSON" for t in toks)
-    return role if role in TITLES.values() and subj.pos_ in ("NOUN", "PROPN") and not named else None
 
 
 def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAttribution]:
@@ -316,52 +297,26 @@ def analyse_attribution(passages: list[PassageIn], docs: dict) -> list[OutletAtt
     for outlet, ps in by_outlet(passages).items():
         found: list[Attribution] = []
         loose: list[Span] = []
-        last_named: str | None = None  # "he"/"she" -> the last person named outside quotes
-        last_any: str | None = None  # "they" -> the last speaker of any kind
-        last_person: str | None = None  # ...or, before any named speaker, the last person named
-        last_subject: str | None = None
-        titled: dict[str, str] = {}  # role -> the last person named with that title ("senator" -> "Rubio")
-        article, thread = None, _Thread()
+        article, thread, context = None, _Thread(), SpeakerContext()
         for p in ps:
             if p.article_id != article:  # pronouns and quote threads never reach into another article
-                article, thread, last_named, last_any, last_person = p.article_id, _Thread(), None, None, None
-                last_subject = None
-                titled = {}
+                article, thread, context = p.article_id, _Thread(), SpeakerContext()
             doc, quotes = docs[p.id], find_quotes(p.text)
             records = _reports(p, doc, quotes)
             loose += [span_of(p, q.start, q.end) for q in _assign_quotes(p, records, quotes, doc, thread)]
-            people = _people(doc, quotes)
+            named = people(doc, quotes)
             for r in sorted(records, key=lambda r: r["span"][0]):
-                while people and people[0][0] < r["span"][0]:
-                    _, last_person, title, subject = people.pop(0)
-                    if subject:
-                        last_subject = last_person
-                    if title:
-                        titled[title] = last_person
-                subj, speaker, speaker_span, source = r["subj"], None, None, "unattributed"
-                if subj is not None and not (subj.lower_ == "it" and r["passive"]):
-                    toks = _speaker_tokens(subj)
-                    speaker_span = span_of(p, toks[0].idx, toks[-1].idx + len(toks[-1]))
-                    speaker, source = speaker_span.text, _source(toks, subj)
-                    if source == "pronoun" and subj.lower_ in ("he", "she") and (last_subject or last_person):
-                        speaker = last_subject or last_named or last_person
-                    elif source == "pronoun" and subj.lower_ == "they" and last_any:
-                        speaker = last_any
-                    elif (role := _role(subj, toks)) and (titled.get(role) or last_named):
-                        speaker, source = titled.get(role) or last_named, "descriptive"
-                    elif subj.lemma_.lower() in MEDIA_NOUNS | {"account"} and (owner := _owner(subj)):
-                        speaker = owner  # "Trump's account tweeted", "Pelosi's statement said"
-                    elif source == "descriptive" and subj.lemma_.lower() in MEDIA_NOUNS and last_named:
-                        speaker = last_named  # "the statement continued": the last named speaker's statement
-                    elif source == "named" and subj.ent_type_ in ("PERSON", ""):
-                        last_named = speaker.split()[-1]
-                    if source != "pronoun":
-                        last_any = speaker
+                while named and named[0][0] < r["span"][0]:
+                    context.see(named.pop(0))
+                who = context.resolve(r["subj"], p, r["passive"])
                 inside = any(q.depth == 0 and q.start < r["span"][0] < q.end for q in quotes)
                 found.append(Attribution(
-                    speaker, speaker_span, source, r["verb"], r["lemma"], span_of(p, *r["span"]), r["stance"],
+                    who.name, who.span, who.source, r["verb"], r["lemma"], span_of(p, *r["span"]), r["stance"],
                     r["negated"], r["passive"], inside, r["content"],
-                    r.setdefault("quotes", []), r.setdefault("nested", [])))  # the lists a later quote extends
+                    r.setdefault("quotes", []), r.setdefault("nested", []),  # the lists a later quote extends
+                    who.described_as))
+            for person in named:  # people named after the passage's last report
+                context.see(person)
         counts = Counter(a.stance for a in found if not a.inside_quote)
         result.append(OutletAttribution(
             outlet, found, {s: counts.get(s, 0) for s in STANCES},

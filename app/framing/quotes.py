@@ -3,7 +3,10 @@ direction; straight quotes toggle. An apostrophe (’ between letters, or after 
 A quote that runs over several paragraphs has, by the newspaper convention, no closing mark at the
 end of each paragraph but the last and an opening mark at the start of the next: it closes at the
 paragraph's end there, and a quote opened at the start of a paragraph that the text cuts off
-closes where the text ends."""
+closes where the text ends. So does one opened at the start of a sentence ("..., she said. “We
+will...") that no mark closes before the paragraph ends: the text was cut off (a passage split
+inside a long quote) or the closing mark was forgotten. A mark opened inside a sentence and never
+closed ("the so-called “plan") stays unbalanced."""
 from __future__ import annotations
 
 import re
@@ -28,6 +31,17 @@ def _apostrophe(text: str, i: int) -> bool:
 
 def _paragraph_start(text: str, i: int) -> bool:
     return i == 0 or text[:i].rstrip(" \t").endswith("\n")
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    """The mark opens a sentence: at a paragraph start, or after ". ", "? ", "! " (or a closing mark)."""
+    before = text[:i].rstrip(" \t")
+    return _paragraph_start(text, i) or (len(before) < i and before[-1:] in (".", "?", "!", "”", '"', ":"))
+
+
+def _paragraph_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len((text if end < 0 else text[:end]).rstrip())
 
 
 def _close_all(stack: list[tuple[str, int]], found: list[QuoteSpan], end: int) -> None:
@@ -64,8 +78,11 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 stack.pop()
             _, start = stack.pop()
             found.append(QuoteSpan(start, i + 1, len(stack)))
-    if stack and _paragraph_start(text, stack[0][1]) and not any(q.start < stack[0][1] < q.end for q in found):
-        _close_all(stack, found, len(text.rstrip()))  # a quote the passage cuts off at its end
+    if stack and not any(q.start < stack[0][1] < q.end for q in found):
+        if _paragraph_start(text, stack[0][1]):
+            _close_all(stack, found, len(text.rstrip()))  # a quote the passage cuts off at its end
+        elif _sentence_start(text, stack[0][1]):
+            _close_all(stack, found, _paragraph_end(text, stack[0][1]))
     return sorted(found, key=lambda q: (q.start, q.depth))
 
 

@@ -191,3 +191,61 @@ def test_a_statement_that_continues_speaks_for_the_last_named_speaker():  # BASI
 def test_an_account_or_statement_speaks_for_its_owner():  # BASIL: "Trump's account tweeted"
     found = attributions("This was after Trump’s account tweeted Saturday: “I had to fire General Flynn.”")
     assert _quoted(found, "I had to fire").speaker == "Trump"
+
+
+def test_before_claiming_has_the_subject_of_the_verb_it_follows():  # constructed
+    found = attributions("“The budget is balanced,” Reed said, before again claiming that the deficit “is gone.”")
+    assert [(a.verb, a.speaker) for a in found] == [("said", "Reed"), ("claiming", "Reed")]
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("The lawsuit from Ohio and Utah argues that the dam “was never safe.”", "Ohio and Utah"),
+    ("The Sierra Club letter says the plan is “reckless.”", "Sierra Club"),
+    ("The letter says the plan is “reckless.”", "letter"),
+])
+def test_a_document_speaks_for_the_author_its_noun_phrase_names(sentence, speaker):  # constructed
+    assert _quoted(attributions(sentence), "“").speaker == speaker
+
+
+def test_a_speaker_is_described_as_the_article_first_named_them():  # constructed
+    found = attributions("“The dam will hold,” said Senator Tom Reed, Democrat of Ohio, who visited the site. "
+                         "“We checked it twice,” he added.",
+                         "Reed later told reporters that the repairs were “long overdue.”")
+    assert [(a.speaker, a.described_as) for a in found if a.quotes] == [
+        ("Senator Tom Reed", "Senator Tom Reed, Democrat of Ohio"), ("Reed", "Senator Tom Reed, Democrat of Ohio"),
+        ("Reed", "Senator Tom Reed, Democrat of Ohio")]
+
+
+def test_a_description_keeps_the_words_as_written():  # constructed
+    found = attributions("“The dam will hold,” Rep. Tom Reed, D-Ohio, told reporters. “We checked it,” he added.")
+    assert {a.described_as for a in found if a.quotes} == {"Rep. Tom Reed, D-Ohio"}
+
+
+def test_a_description_leaves_out_the_article_and_the_quote_marks_before_it():  # constructed
+    found = attributions("“We will win,” the Ohio Tea Party organizer Tom Reed said.")
+    assert _quoted(found, "We will win").described_as == "Ohio Tea Party organizer Tom Reed"
+
+
+def test_a_report_in_the_next_paragraph_does_not_take_a_quote_closed_before_it():  # constructed
+    found = attributions("Reed was quick to answer: \"That is not true. ... Not a word of it is accurate.\"\n\n"
+                         "Silva added: \"The pier is safe.\"")
+    assert "Silva" not in {a.speaker for a in found if any("Not a word" in q.text for q in a.quotes)}
+
+
+@pytest.mark.parametrize("texts, words, speaker", [
+    pytest.param(("“The plant must close,” Mayor Tom Reed said on Monday.\n\nJane Ortiz disagreed with him.",
+                  "“We will keep every job in this town,” she said."), "keep every job", "Ortiz",
+                 id="she-is-the-person-named-at-the-end-of-the-passage-before"),
+    pytest.param(("Governor Tom Reed met the engineers on Monday, and Paul Weber told reporters that the dam "
+                  "“will hold.” “We checked it twice,” he added.",), "We checked it twice", "Weber",
+                 id="he-is-the-named-speaker-who-came-after-the-last-subject"),
+    pytest.param(("“We will rebuild the pier,” Mayor Ana Silva said in a statement announcing the plan. "
+                  "“Nobody will be left waiting.”",), "Nobody will be left", "Mayor Ana Silva",
+                 id="a-report-in-the-speakers-own-clause-does-not-end-the-continuation"),
+    pytest.param(("The mayor went further on Monday, tweeting:\n\n“The pier will open in May.”",),
+                 "The pier will open", "mayor", id="a-colon-ending-the-paragraph-leads-into-the-next"),
+    pytest.param(("Reed said in a long statement on Monday:", "“Nobody in this town will be left waiting for help.”"),
+                 "Nobody in this town", "Reed", id="a-colon-ending-the-passage-leads-into-the-next"),
+])
+def test_who_said_the_quote(texts, words, speaker):  # constructed
+    assert _quoted(attributions(*texts), words).speaker == speaker

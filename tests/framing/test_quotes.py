@@ -50,3 +50,12 @@ def test_a_quote_over_several_paragraphs_closes_at_each_paragraph_end(text, expe
 
 def test_a_stray_mark_in_the_middle_of_a_paragraph_stays_unbalanced():
     assert quoted("The so-called “plan was never written down, officials said.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("“The pier is safe,” she said. “We will open it in May.", ["“The pier is safe,”", "“We will open it in May."]),
+    ('He said it. "We will open it in May.\n\nThe council met.', ['"We will open it in May.']),
+])
+def test_a_quote_opened_at_a_sentence_start_and_never_closed_ends_with_its_paragraph(text, expected):
+    """The passage was cut inside a long quote, or the closing mark was forgotten."""
+    assert [q for q, _ in quoted(text)] == expected
