@@ -3,6 +3,9 @@ articles at a steady rate, and the first view of a story page right after its ow
 
     .venv/bin/python bench/stream.py [--articles 10000] [--minutes 3] [--clients 16] [--rate 1]
         [--stories ../shared/datasets/basil-dev.jsonl] [--stream ../shared/datasets/allsides-dev.jsonl]
+        [--keep DIR]
+
+`--keep DIR` builds the synthetic corpus once into DIR and runs each time on a copy of it.
 
 A synthetic corpus (bench/pages.py's, with stored clustering features) in a fresh embedded database;
 `parallax serve` (no inline worker) and one `parallax worker` on it, both with the real model.
@@ -15,7 +18,7 @@ Two phases of `--clients` readers, each cycling through home pages, story pages 
 no writes, then `--minutes` while articles of `--stream` are uploaded at `--rate` a second. During
 the second phase, at even intervals, each real story's held-back article is uploaded instead;
 once its job is done the story page is fetched at once (the story page's first view after its own
-change). Prints per page kind p50 / p99 of both phases (the ratio is what a steady flow costs),
+change). Uploads are sent on schedule from a pool of senders, whatever their answers take. Prints per page kind p50 / p99 of both phases (the ratio is what a steady flow costs),
 the first views, how many uploads the worker finished, and the CPU of server and worker.
 """
 from __future__ import annotations
@@ -24,12 +27,15 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pages import build_corpus  # noqa: E402
 from bench.procstat import cpu_seconds  # noqa: E402
-from bench.synthetic import temporary_database  # noqa: E402
+from bench.synthetic import drop_database, fresh_database, temporary_database  # noqa: E402
 
 ADMIN = "stream-bench-token"
 TARGET_PASSAGES = 60
@@ -130,25 +136,47 @@ def main() -> None:
     ap.add_argument("--changed", type=int, default=5, help="real stories changed during the stream")
     ap.add_argument("--stories", type=Path, default=ROOT.parent / "shared/datasets/basil-dev.jsonl")
     ap.add_argument("--stream", type=Path, default=ROOT.parent / "shared/datasets/allsides-dev.jsonl")
+    ap.add_argument("--keep", type=Path, help="build the corpus once into DIR; run on a copy of it")
     args = ap.parse_args()
-    with temporary_database("parallax-stream-") as data_dir:
+    if args.keep is None:
+        with temporary_database("parallax-stream-") as data_dir:
+            start = time.perf_counter()
+            build_corpus(args.articles, with_features=True)
+            print(f"corpus: {args.articles} synthetic articles built in {time.perf_counter() - start:.0f} s",
+                  flush=True)
+            run(args, data_dir)
+        return
+    template = args.keep / f"corpus-{args.articles}"
+    if not (template / "built").exists():
+        fresh_database("", template)
+        start = time.perf_counter()
+        build_corpus(args.articles, with_features=True)
+        drop_database(template, delete=False)
+        (template / "built").write_text(f"built in {time.perf_counter() - start:.0f} s\n")
+    work = Path(tempfile.mkdtemp(prefix="parallax-stream-"))
+    subprocess.run(["cp", "-a", str(template), str(work / "data")], check=True)  # owners kept: Postgres's user
+    print(f"corpus: {args.articles} synthetic articles, copied from {template}", flush=True)
+    data_dir = fresh_database("", work / "data")
+    try:
         run(args, data_dir)
+    finally:
+        drop_database(data_dir)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> None:
     import httpx
+    from sqlalchemy import select
 
     from app.db import base
     from app.db.models import Event
     from tests.helpers import cli_env, server_process
 
-    start = time.perf_counter()
-    event_ids = build_corpus(args.articles, with_features=True)
-    print(f"corpus: {args.articles} synthetic articles built in {time.perf_counter() - start:.0f} s", flush=True)
-    base.get_engine().dispose()
-    sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
     with base.session_scope() as session:
+        event_ids = list(session.scalars(select(Event.id).order_by(Event.id)))
+        sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
         story_ids = sorted({session.get(Event, e).story_id for e in sample})
+    base.get_engine().dispose()
     real = stories_of_about_60_passages(read_jsonl(args.stories), args.changed)
     stream = [a for a in read_jsonl(args.stream)]
     random.Random(2).shuffle(stream)
@@ -183,37 +211,47 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
 
             seconds = args.minutes * 60
             first_views: list[tuple[float, str, int]] = []
-            done = {"uploads": 0, "failed": 0}
+            done = {"uploads": 0, "failed": 0, "sent": 0}
             stop = threading.Event()
 
+            headers = {"Authorization": f"Bearer {ADMIN}"}
+
             def write() -> None:
-                with httpx.Client(base_url=url, timeout=120, headers={"Authorization": f"Bearer {ADMIN}"}) as w:
-                    change_every = max(1, int(seconds * args.rate / (len(held_back) + 1)))
+                """Stream uploads on schedule, each sent from the pool."""
+                with httpx.Client(base_url=url, timeout=120, headers=headers) as w, \
+                        ThreadPoolExecutor(8) as senders:
                     pending, k, next_at = [], 0, time.perf_counter()
                     while not stop.is_set():
+                        pending.append(senders.submit(upload, w, stream[k % len(stream)]))
                         k += 1
-                        if k % change_every == 0 and held_back:
-                            story, article = held_back.pop(0)
-                            job = wait_done(w, upload(w, article))
-                            began = time.perf_counter()
-                            page = w.get(f"/stories/{job['article']['story']['id']}", follow_redirects=True)
-                            first_views.append((time.perf_counter() - began, page.headers.get("x-page-cache", "?"),
-                                                job["article"]["story"]["id"] == story))
-                        else:
-                            pending.append(upload(w, stream[k % len(stream)]))
                         next_at += 1 / args.rate
                         stop.wait(max(0.0, next_at - time.perf_counter()))
-                    for job in pending:
-                        job = w.get(job["url"]).json()
+                    for sent in pending:
+                        job = w.get(sent.result()["url"]).json()
                         done["uploads" if job["status"] == "done" else "failed"] += 1
+                        done["sent"] += 1
+
+            def change_real_stories() -> None:
+                """At even intervals, a real story's last article; its page fetched once its job is done."""
+                with httpx.Client(base_url=url, timeout=120, headers=headers) as w:
+                    for story, article in held_back:
+                        if stop.wait(seconds / (len(held_back) + 1)):
+                            return
+                        job = wait_done(w, upload(w, article))
+                        began = time.perf_counter()
+                        page = w.get(f"/stories/{job['article']['story']['id']}", follow_redirects=True)
+                        first_views.append((time.perf_counter() - began, page.headers.get("x-page-cache", "?"),
+                                            job["article"]["story"]["id"] == story))
 
             cpu = (cpu_seconds(server.pid), cpu_seconds(worker.pid))
-            writer = threading.Thread(target=write)
-            writer.start()
+            writers = [threading.Thread(target=write), threading.Thread(target=change_real_stories)]
+            for writer in writers:
+                writer.start()
             streaming = Readers(url, paths, args.clients)
             asyncio.run(streaming.run(seconds))
             stop.set()
-            writer.join()
+            for writer in writers:
+                writer.join()
             cpu = (cpu_seconds(server.pid) - cpu[0], cpu_seconds(worker.pid) - cpu[1])
     finally:
         worker.terminate()
@@ -230,7 +268,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
     for secs, outcome, joined in first_views:
         print(f"first view of a ~{TARGET_PASSAGES}-passage story after its own change: {secs * 1000:.0f} ms "
               f"(page cache {outcome}; the article {'joined its story' if joined else 'made a story of its own'})")
-    print(f"uploads at {args.rate}/s for {args.minutes} min: {done['uploads']} done by the end, "
+    print(f"uploads at {args.rate}/s for {args.minutes} min: {done['sent']} sent, {done['uploads']} done by the end, "
           f"{done['failed']} failed or still queued; CPU: server {cpu[0] / seconds:.2f} cores, "
           f"worker {cpu[1] / seconds:.2f} cores")
 
