@@ -64,10 +64,10 @@ def axe_page(browser, request):
     context.close()
 
 
-def axe_violations(page, *, impacts=BLOCKING) -> list[dict]:
+def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in impacts]
+    return [v for v in result["violations"] if v["impact"] in BLOCKING]
 
 
 def described(violations: list[dict]) -> str:
