@@ -52,3 +52,34 @@ document.addEventListener("htmx:sendError", (event) => showRequestError(event.de
 document.addEventListener("htmx:beforeRequest", (event) => {
   errorHost(event.detail.elt).querySelector(":scope > .request-error")?.remove();
 });
+
+// Highlights: one tab stop per passage, the arrow keys (and Home, End) move among its marks. Without this
+// file every mark is a tab stop of its own. The stop is the mark last focused, the first one to begin with.
+const MARK = "mark.hl[tabindex]";
+const STEP = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+const marksOf = (mark) => [...mark.closest("blockquote.passage").querySelectorAll(MARK)];
+
+function roveIn(root) {
+  const passages = [...root.querySelectorAll("blockquote.passage")];
+  if (root.matches?.("blockquote.passage")) passages.push(root);
+  for (const passage of passages) {
+    passage.querySelectorAll(MARK).forEach((mark, k) => { mark.tabIndex = k === 0 ? 0 : -1; });
+  }
+}
+roveIn(document);
+document.addEventListener("htmx:load", (event) => roveIn(event.detail.elt));
+document.addEventListener("focusin", (event) => {
+  const mark = event.target.closest?.(MARK);
+  if (mark?.closest("blockquote.passage")) for (const m of marksOf(mark)) m.tabIndex = m === mark ? 0 : -1;
+});
+document.addEventListener("keydown", (event) => {
+  const mark = event.target.closest?.(MARK);
+  if (!mark?.closest("blockquote.passage") || event.altKey || event.ctrlKey || event.metaKey) return;
+  const marks = marksOf(mark);
+  const at = marks.indexOf(mark);
+  const to = event.key === "Home" ? 0 : event.key === "End" ? marks.length - 1
+    : event.key in STEP ? Math.min(marks.length - 1, Math.max(0, at + STEP[event.key])) : null;
+  if (to === null) return;
+  event.preventDefault();  // no scrolling: the arrows belong to the marks while one has the focus
+  marks[to].focus();
+});

@@ -37,18 +37,67 @@ def test_a_highlight_reached_with_the_keyboard_says_why(server, page, claimed_ev
     why_id = target.get_attribute("aria-describedby")
     explanation = page.locator(f"[id='{why_id}']")
     assert not explanation.is_visible()
-    for _ in range(80):  # Tab through the page until the mark has the focus
-        page.keyboard.press("Tab")
+    tab_into(page, f"#passage-{claimed_event['passage']}")
+    for _ in range(20):  # then the arrow keys, from mark to mark, until 'claimed' has the focus
         if page.evaluate("document.activeElement.getAttribute('aria-describedby')") == why_id:
             break
+        page.keyboard.press("ArrowRight")
     else:
-        pytest.fail("Tab never reached the highlighted 'claimed'")
+        pytest.fail("the arrow keys never reached the highlighted 'claimed'")
     assert explanation.is_visible()
     assert "distancing attribution verb" in explanation.inner_text() and "Kelly" in explanation.inner_text()
     assert page.evaluate("document.activeElement.textContent") == "claimed"
     shot(page, "event-framing")
     page.keyboard.press("Tab")
     assert not explanation.is_visible()
+
+
+def tab_into(page, passage: str, *, limit: int = 120) -> None:
+    """Tab from where the focus is until it lands inside the passage (a CSS selector)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"!!document.activeElement.closest({passage!r})"):
+            return
+    pytest.fail(f"Tab never reached {passage}")
+
+
+def test_a_passage_is_one_tab_stop_and_the_arrow_keys_move_among_its_highlights(server, page, claimed_event):
+    page.goto(server + claimed_event["path"])
+    passage = page.locator(".column-body blockquote.passage").filter(
+        has=page.locator("mark.hl").nth(2)).first  # three marks or more
+    selector = f"#{passage.get_attribute('id')}"
+    marks = passage.locator("mark.hl")
+    last = marks.count() - 1
+
+    def focused() -> int:
+        return page.evaluate(f"[...document.querySelectorAll('{selector} mark.hl')].indexOf(document.activeElement)")
+
+    def why(k: int):
+        return page.locator(f"[id='{marks.nth(k).get_attribute('aria-describedby')}']")
+
+    tab_into(page, selector)
+    assert focused() == 0, "Tab lands on the passage's first highlight"
+    expect(why(0)).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    assert focused() == 1
+    expect(why(1)).to_be_visible()
+    expect(why(0)).to_be_hidden()
+    page.keyboard.press("ArrowDown")
+    assert focused() == 2
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowUp")
+    assert focused() == 0
+    page.keyboard.press("ArrowLeft")  # the arrows stop at the ends
+    assert focused() == 0
+    page.keyboard.press("End")
+    assert focused() == last
+    page.keyboard.press("Home")
+    assert focused() == 0
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")  # one Tab leaves the passage, whatever mark had the focus
+    assert not page.evaluate(f"!!document.activeElement.closest({selector!r})")
+    page.keyboard.press("Shift+Tab")  # and coming back lands on the mark left last
+    assert focused() == 1
 
 
 def test_story_panels_show_independence_and_the_verbs(server, page, claimed_event):
