@@ -122,14 +122,13 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
 
 
 def frame_story(session: Session, story_id: int) -> None:
-    """Compute the framing of a story and of each of its events as the session sees them, and keep
-    it (app/browse/framing_store.py), so the first reader of a changed story finds it made. Inside
-    an article's transaction (a single upload) it is kept before the article shows."""
-    from app.browse.comparisons import get_event_comparison, get_story_overview
+    """Compute the framing of a story as the session sees it and keep it, with the parses of its
+    passages (app/browse/framing_store.py), so the first reader of a changed story finds it made
+    and an event page of it only analyses its passages. Inside an article's transaction (a single
+    upload) it is kept before the article shows."""
+    from app.browse.comparisons import get_story_overview
 
-    overview = get_story_overview(session=session, story_id=story_id, framing=True)
-    for event in overview.events if overview else []:
-        get_event_comparison(session=session, event_id=event.event.id, framing=True)
+    get_story_overview(session=session, story_id=story_id, framing=True)
 
 
 def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:

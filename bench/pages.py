@@ -16,9 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import cpu_seconds, peak_rss_mib  # noqa: E402
-from bench.synthetic import temporary_database  # noqa: E402
+from bench.synthetic import drop_database, fresh_database, temporary_database  # noqa: E402
 
 
 def build_corpus(n_articles: int, seed: int = 3, *, with_features: bool = False) -> list[int]:
@@ -99,6 +104,36 @@ def build_corpus(n_articles: int, seed: int = 3, *, with_features: bool = False)
         ensure_vector_index(session.connection(), "all-MiniLM-L6-v2", 384)  # else `serve` builds it at start
         session.commit()
         return list(session.scalars(select(Event.id).order_by(Event.id)))
+
+
+@contextmanager
+def synthetic_corpus_database(n_articles: int, prefix: str, keep: Path | None = None) -> Iterator[Path]:
+    """A fresh embedded database holding build_corpus(n_articles, with_features=True): built for
+    this run, or, with `keep`, built once into keep/corpus-N and copied for each run (owners
+    kept: the embedded Postgres runs as its own user)."""
+    if keep is None:
+        with temporary_database(prefix) as data_dir:
+            start = time.perf_counter()
+            build_corpus(n_articles, with_features=True)
+            print(f"corpus: {n_articles} synthetic articles built in {time.perf_counter() - start:.0f} s", flush=True)
+            yield data_dir
+        return
+    template = keep / f"corpus-{n_articles}"
+    if not (template / "built").exists():
+        fresh_database(prefix, template)
+        start = time.perf_counter()
+        build_corpus(n_articles, with_features=True)
+        drop_database(template, delete=False)
+        (template / "built").write_text(f"built in {time.perf_counter() - start:.0f} s\n")
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    subprocess.run(["cp", "-a", str(template), str(work / "data")], check=True)
+    print(f"corpus: {n_articles} synthetic articles, copied from {template}", flush=True)
+    data_dir = fresh_database(prefix, work / "data")
+    try:
+        yield data_dir
+    finally:
+        drop_database(data_dir)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 async def hammer(base_url: str, paths: list[str], seconds: float, clients: int) -> tuple[list[float], int]:

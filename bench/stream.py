@@ -27,11 +27,9 @@ import argparse
 import asyncio
 import json
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -41,9 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import build_corpus  # noqa: E402
+from bench.pages import synthetic_corpus_database  # noqa: E402
 from bench.procstat import cpu_seconds  # noqa: E402
-from bench.synthetic import drop_database, fresh_database, temporary_database  # noqa: E402
 
 ADMIN = "stream-bench-token"
 TARGET_PASSAGES = 60
@@ -138,30 +135,8 @@ def main() -> None:
     ap.add_argument("--stream", type=Path, default=ROOT.parent / "shared/datasets/allsides-dev.jsonl")
     ap.add_argument("--keep", type=Path, help="build the corpus once into DIR; run on a copy of it")
     args = ap.parse_args()
-    if args.keep is None:
-        with temporary_database("parallax-stream-") as data_dir:
-            start = time.perf_counter()
-            build_corpus(args.articles, with_features=True)
-            print(f"corpus: {args.articles} synthetic articles built in {time.perf_counter() - start:.0f} s",
-                  flush=True)
-            run(args, data_dir)
-        return
-    template = args.keep / f"corpus-{args.articles}"
-    if not (template / "built").exists():
-        fresh_database("", template)
-        start = time.perf_counter()
-        build_corpus(args.articles, with_features=True)
-        drop_database(template, delete=False)
-        (template / "built").write_text(f"built in {time.perf_counter() - start:.0f} s\n")
-    work = Path(tempfile.mkdtemp(prefix="parallax-stream-"))
-    subprocess.run(["cp", "-a", str(template), str(work / "data")], check=True)  # owners kept: Postgres's user
-    print(f"corpus: {args.articles} synthetic articles, copied from {template}", flush=True)
-    data_dir = fresh_database("", work / "data")
-    try:
+    with synthetic_corpus_database(args.articles, "parallax-stream-", args.keep) as data_dir:
         run(args, data_dir)
-    finally:
-        drop_database(data_dir)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> None:

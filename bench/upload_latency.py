@@ -1,6 +1,6 @@
 """A single upload, from submit to visible on its story page, with a corpus already stored.
 
-    .venv/bin/python bench/upload_latency.py [--articles 10000] [--uploads 20]
+    .venv/bin/python bench/upload_latency.py [--articles 10000] [--uploads 20] [--keep DIR]
 
 A synthetic corpus (bench/pages.py's, with stored clustering features) in a fresh embedded database, then `parallax serve` on it
 (its inline worker, the real model). One upload at a time through `POST /api/articles` (a new
@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import build_corpus  # noqa: E402
-from bench.synthetic import seed_sentences, temporary_database  # noqa: E402
+from bench.pages import synthetic_corpus_database  # noqa: E402
+from bench.synthetic import seed_sentences  # noqa: E402
 
 
 def upload(http, rng: random.Random, sentences: list[str], k: int) -> tuple[float, float]:
@@ -51,8 +51,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--uploads", type=int, default=20)
+    ap.add_argument("--keep", type=Path, help="build the corpus once into DIR (bench/stream.py's too); run on a copy")
     args = ap.parse_args()
-    with temporary_database("parallax-upload-bench-") as data_dir:
+    with synthetic_corpus_database(args.articles, "parallax-upload-bench-", args.keep) as data_dir:
         run(args, data_dir)
 
 
@@ -62,7 +63,6 @@ def run(args, data_dir: Path) -> None:
     from app.db import base
     from tests.helpers import cli_env, server_process
 
-    build_corpus(args.articles, with_features=True)
     base.get_engine().dispose()
     env = cli_env(data_dir, PARALLAX_RATE_LIMIT_PER_MINUTE="0")
     rng, sentences = random.Random(5), seed_sentences()
