@@ -1,0 +1,45 @@
+"""Common-noun referents for the naming panel: a definite common noun ("the caravan", "the deal",
+"these migrants") names one thing of the story, keyed by the noun's lemma; the members of a
+collective ("the migrant caravan", "a caravan of immigrants") are named by the same row as the
+collective, so "the caravan" and "the migrants" line up as two outlets' names for one group."""
+from __future__ import annotations
+
+DEFINITE = {"the", "this", "these", "those"}
+COMMON_MIN_MENTIONS = 4  # a common-noun referent needs this many mentions in the story, from two outlets
+GENERIC_ZIPF = 5.5  # nouns commoner than this in English ("time", "people", "year") name nothing in particular
+# Nouns for a body of people moving or acting together: its members' plural names the same group.
+COLLECTIVES = {"caravan", "convoy", "crowd", "delegation", "column", "flotilla", "horde", "throng", "contingent",
+               "procession", "mob", "band", "exodus"}
+
+
+def common_referent(span, toks, head):
+    """A definite common noun ("the caravan", "the deal", "these migrants") or a bare plural
+    ("migrants") as a referent of its own, keyed by the noun's lemma; generic nouns are left out."""
+    from wordfreq import zipf_frequency
+
+    if head.pos_ != "NOUN" or head.ent_type_ or not head.is_alpha or any(t.dep_ == "poss" for t in span):
+        return None  # "the Kremlin's responsibility" is the Kremlin's
+    definite = span[0].lower_ in DEFINITE
+    if not (definite or head.tag_ == "NNS" and len(toks) <= 2):
+        return None
+    lemma = head.lemma_.lower()
+    if zipf_frequency(lemma, "en") > GENERIC_ZIPF:
+        return None
+    return f"thing:{lemma}", f"the {lemma}", "thing"
+
+
+def members_of_collectives(docs) -> dict[str, str]:
+    """member key -> collective key, from the story's own phrases: "migrant caravan" and "caravan of
+    migrants" say the migrants are the caravan. A member noun claimed by two collectives stays apart."""
+    found: dict[str, set[str]] = {}
+    for doc in docs:
+        for t in doc:
+            if t.pos_ != "NOUN" or t.lemma_.lower() not in COLLECTIVES:
+                continue
+            members = [c for c in t.children if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")]
+            members += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN" and g.tag_ == "NNS"]
+            for m in members:
+                if m.is_alpha and not m.ent_type_:
+                    found.setdefault(f"thing:{m.lemma_.lower()}", set()).add(f"thing:{t.lemma_.lower()}")
+    return {m: next(iter(cs)) for m, cs in found.items() if len(cs) == 1}

@@ -1,0 +1,109 @@
+"""Story-wide joins of the naming panel's referents: mentions that one outlet's sentence cannot
+tie to a row (the tagger read "Trump" as an organisation, "Mr. Kim" was never given his full name,
+"the D.N.C." is "the Democratic National Committee", "the North" is North Korea, "the migrants"
+are "the caravan") join the row the story's other mentions give them. Pure functions on mentions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.framing.common import Span
+
+SMALL_WORDS = {"of", "and", "for", "the", "on", "in", "at", "to", "&"}
+COMPASS = {"north", "south", "east", "west"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    key: str
+    label: str
+    kind: str
+    term: str
+    span: Span
+    fallback: tuple[str, str, str] | None = None  # a title's reading when the outlet names no one so titled
+
+
+def rekey(per_outlet: dict[str, list[Mention]], target: dict[str, str]) -> dict[str, list[Mention]]:
+    """Mentions of each key in `target` move to the row of the key it maps to (its label and kind)."""
+    info = {m.key: (m.label, m.kind) for ms in per_outlet.values() for m in ms}
+    target = {k: v for k, v in target.items() if v in info and v != k}
+    if not target:
+        return per_outlet
+    return {o: [Mention(target[m.key], *info[target[m.key]], m.term, m.span) if m.key in target else m for m in ms]
+            for o, ms in per_outlet.items()}
+
+
+def _name(key: str) -> str:
+    return key.split(":", 1)[1]
+
+
+def person_targets(keys: dict[str, set[str]]) -> dict[str, str]:
+    """A name the tagger read as an organisation or a place in one sentence ("Trump" as ORG) joins the
+    person of that surname; a person known by one word ("Mr. Kim", "Donald") joins the one person
+    whose full name has that word ("Kim Jong Un", "Donald Trump"). keys: key -> the labels it had."""
+    people = {_name(k): k for k in keys if k.startswith("person:")}
+    out = {}
+    for k in keys:
+        if k.startswith(("organisation:", "other:")):
+            name = _name(k)
+            person = people.get(name) or people.get(name.split()[-1])
+            if person is not None and len(name.split()) <= 3:
+                out[k] = person
+    words = {k: [_words(label) for label in keys[k]] for k in people.values()}
+    for k in people.values():
+        if any(len(ws) > 1 for ws in words[k]):
+            continue
+        word = _name(k)
+        fuller = [p for p in people.values() if p != k and any(word in ws[:-1] for ws in words[p])]
+        if len(fuller) == 1:
+            out[k] = fuller[0]
+    return out
+
+
+def _words(label: str) -> list[str]:
+    """A person's name as lower-case words without honorifics: "Mr. Kim Jong-un" -> kim, jong, un."""
+    return [w for w in (w.lower().strip(".") for w in label.replace("-", " ").split()) if w not in HONORIFICS]
+
+
+def _initials(label: str) -> str:
+    return "".join(w[0] for w in label.replace("-", " ").split() if w.lower() not in SMALL_WORDS and w[0].isupper())
+
+
+def acronym_targets(keys: dict[str, set[str]]) -> dict[str, str]:
+    """An organisation written as its initials ("DNC", "D.N.C.") joins the row of its full name
+    ("Democratic National Committee") when the story spells it out, else the undotted spelling."""
+    named = {k: labels for k, labels in keys.items() if k.startswith(("organisation:", "other:"))}
+    out = {}
+    for k, labels in named.items():
+        short = {label.replace(".", "") for label in labels if " " not in label}
+        short = {s for s in short if 2 <= len(s) <= 6 and s.isalpha() and s.isupper()}
+        if len(short) != 1:
+            continue
+        [acro] = short
+        full = [f for f, ls in named.items() if f != k and any(" " in label and _initials(label) == acro for label in ls)]
+        if len(full) == 1:
+            out[k] = full[0]
+        elif not full and "." in _name(k) and f"organisation:{acro.lower()}" in named:
+            out[k] = f"organisation:{acro.lower()}"
+    return out
+
+
+def compass_targets(keys: dict[str, set[str]]) -> dict[str, str]:
+    """"The North" or "the South" alone is the one state of the story named "North ..." ("North Korea")."""
+    out = {}
+    for k in keys:
+        if k.startswith(("organisation:", "other:")) and _name(k) in COMPASS:
+            states = [s for s in keys if s.startswith("state:") and _name(s).split()[0].lower() == _name(k)]
+            if len(states) == 1:
+                out[k] = states[0]
+    return out
+
+
+def join_story_referents(per_outlet: dict[str, list[Mention]], members: dict[str, str]) -> dict[str, list[Mention]]:
+    """All the story-wide joins above, then the members of a collective into its row."""
+    keys: dict[str, set[str]] = {}
+    for ms in per_outlet.values():
+        for m in ms:
+            keys.setdefault(m.key, set()).add(m.label)
+    per_outlet = rekey(per_outlet, person_targets(keys) | acronym_targets(keys) | compass_targets(keys))
+    return rekey(per_outlet, {k: v for k, v in members.items() if k in keys and v in keys})
