@@ -18,9 +18,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.framing.aliases import country_of, norm, state_or_place, tables
+from app.framing.aliases import capitals, country_of, norm, state_or_place, tables
 from app.framing.common import JsonMixin, Span, by_outlet, span_of
-from app.framing.common_nouns import COMMON_MIN_MENTIONS, common_referent, members_of_collectives
+from app.framing.common_nouns import COMMON_MIN_MENTIONS, common_referent, members_of_collectives, thing_words
 from app.framing.inputs import PassageIn
 from app.framing.people import (
     ROLES,
@@ -86,8 +86,8 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
     known = people.get(surname) or people.get(f"word:{surname}")
     if head.pos_ == "PROPN" and known:  # "Kelly" after "John Kelly", whatever NER says now
         return known
-    if surname in aliases:
-        return None  # a place is no one's surname: "Breitbart London" read as a person
+    if surname in capitals():
+        return None  # a city is no one's surname: "Breitbart London" read as a person
     if ent is not None and ent.label_ == "PERSON" or head.ent_type_ == "PERSON":
         return register_person(toks, head, ent, surname, people, titles)
     if text in gov:
@@ -109,6 +109,8 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
             return state_or_place(name, label, head)
         kind = "organisation" if ent.label_ == "ORG" else "other"
         return f"{kind}:{name}", label, kind
+    if head.ent_type_ == "NORP" and head.tag_ in ("NNPS", "NNS"):  # "Democrats": a party or a people, as a group
+        return f"organisation:{norm(head.text)}", head.text, "organisation"
     return None
 
 
@@ -132,14 +134,16 @@ def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -
     found: list[Mention] = []
     covered: set[int] = set()
     candidates = [piece for chunk in doc.noun_chunks for piece in _split_coordination(chunk)]
-    candidates += [(ent, ent.root) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
+    ents = doc.ents
+    ent_at = {i: e for e in ents for i in range(e.start, e.end)}
+    candidates += [(ent, ent.root) for ent in ents if ent.label_ in ENTITY_LABELS]
     for span, head in candidates:
         if head.i in covered:
             continue
         toks = _trim(span)
         if not toks or head not in toks:
             continue
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        ent = ent_at.get(head.i)
         if ent is not None and ent.label_ == "NORP" and head.i == ent.root.i and len(toks) <= 2 \
                 and head.tag_ not in ("NNPS", "NNS"):
             continue  # "Russian" alone as an adjective: not a name for the state ("the Russians" is)
@@ -155,9 +159,8 @@ def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -
         key, label, kind = resolved
         if kind in ("act", "title") and any(t.tag_ == "POS" for t in toks):  # "Russia's invasion": the act is "invasion"
             toks = toks[max(i for i, t in enumerate(toks) if t.tag_ == "POS") + 1:]
-        if kind == "thing" and any(t.pos_ == "PROPN" or t.ent_type_ for t in toks):
-            # "the Trump campaign": the campaign, and Trump stays free to be a mention of his own
-            toks = toks[max(i for i, t in enumerate(toks) if t.pos_ == "PROPN" or t.ent_type_) + 1:]
+        if kind == "thing":
+            toks = thing_words(toks)
             if head not in toks:
                 continue
         if kind in ("organisation", "other") and ent is not None:

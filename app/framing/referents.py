@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.framing.common import Span
+from app.framing.common_nouns import COMMON_MIN_MENTIONS, zipf
 
 SMALL_WORDS = {"of", "and", "for", "the", "on", "in", "at", "to", "&"}
 COMPASS = {"north", "south", "east", "west"}
@@ -99,11 +100,46 @@ def compass_targets(keys: dict[str, set[str]]) -> dict[str, str]:
     return out
 
 
+def party_targets(keys: dict[str, set[str]]) -> dict[str, str]:
+    """"Democrats" or "Republicans" join the party the story names ("Democratic Party")."""
+    parties = [k for k in keys if k.startswith("organisation:") and _name(k).endswith(" party")]
+    out = {}
+    for k in keys:
+        if k.startswith("organisation:") and _name(k).endswith("s") and " " not in _name(k):
+            match = [p for p in parties if _name(p).split()[0].startswith(_name(k)[:-1])]
+            if len(match) == 1:
+                out[k] = match[0]
+    return out
+
+
+def compound_targets(keys: dict[str, set[str]]) -> dict[str, str]:
+    """A common noun that is the end of a closed compound the story also uses ("the suit" and "the
+    lawsuit") joins the compound's row when what comes before is a word of its own ("law")."""
+    things = [_name(k) for k in keys if k.startswith("thing:")]
+    out = {}
+    for short in things:
+        longer = [w for w in things if w != short and w.endswith(short) and len(short) >= 4
+                  and len(w) - len(short) >= 3 and zipf(w[:-len(short)]) >= 3.5]
+        if len(longer) == 1:
+            out[f"thing:{short}"] = f"thing:{longer[0]}"
+    return out
+
+
 def join_story_referents(per_outlet: dict[str, list[Mention]], members: dict[str, str]) -> dict[str, list[Mention]]:
-    """All the story-wide joins above, then the members of a collective into its row."""
+    """All the story-wide joins above, then the members of a collective into its row, then an
+    indefinite common noun into the row of the same noun made definite (or out)."""
     keys: dict[str, set[str]] = {}
     for ms in per_outlet.values():
         for m in ms:
             keys.setdefault(m.key, set()).add(m.label)
-    per_outlet = rekey(per_outlet, person_targets(keys) | acronym_targets(keys) | compass_targets(keys))
-    return rekey(per_outlet, {k: v for k, v in members.items() if k in keys and v in keys})
+    per_outlet = rekey(per_outlet, person_targets(keys) | acronym_targets(keys) | compass_targets(keys)
+                       | party_targets(keys) | compound_targets(keys))
+    per_outlet = rekey(per_outlet, {k: v for k, v in members.items() if k in keys and v in keys})
+    definite: dict[str, list[str]] = {}  # "a caravan" ... "the caravan": only where the definite makes a row alone
+    for o, ms in per_outlet.items():
+        for m in ms:
+            if m.key.startswith("thing:"):
+                definite.setdefault(m.key, []).append(o)
+    first = {f"thing-a:{_name(k)}": k for k, os in definite.items() if len(os) >= COMMON_MIN_MENTIONS and len(set(os)) >= 2}
+    per_outlet = rekey(per_outlet, first)
+    return {o: [m for m in ms if not m.key.startswith("thing-a:")] for o, ms in per_outlet.items()}

@@ -202,3 +202,33 @@ def test_the_members_of_a_collective_are_named_by_its_row():  # NewsWCL50: "the 
 def test_a_title_after_a_possessive_leaves_the_possessor_its_own_mention():
     found = rows("Britain's foreign secretary spoke on Monday.", "Britain agreed.")
     assert terms(row(found, "United Kingdom"), "outlet-0") == ["Britain"]
+
+
+def test_a_possessed_common_noun_is_the_thing_and_its_owner_a_mention_of_its_own():
+    found = rows("Trump's campaign denied it. The campaign said so.", "The campaign denied it. Trump's campaign spoke.")
+    campaign = row(found, "the campaign")
+    assert sum(t.count for t in campaign.terms["outlet-0"]) == 2
+    assert row(found, "Trump").outlets == 2
+
+
+def test_a_partys_members_are_the_party():
+    found = rows("Democrats sued the campaign.", "The Democratic Party sued the campaign.")
+    party = row(found, "Democratic Party")
+    assert terms(party, "outlet-0") == ["Democrats"]
+
+
+def test_a_noun_and_the_closed_compound_ending_in_it_share_a_row():  # "the suit" and "the lawsuit"
+    found = rows("The lawsuit names Russia. The suit asks for damages.", "The lawsuit was filed. The suit was filed.")
+    assert [r.referent for r in found if r.kind == "thing"] == ["the lawsuit"]
+
+
+def test_an_indefinite_noun_joins_the_definite_row_and_makes_none_of_its_own():
+    found = rows("A caravan set out. The caravan reached the border. A statement followed. The statement was short.",
+                 "The caravan waited. The caravan stopped. The caravan turned back. A statement was issued.")
+    assert sum(t.count for t in row(found, "the caravan").terms["outlet-0"]) == 2
+    assert not [r for r in found if r.referent == "the statement"]
+
+
+def test_a_count_before_a_bare_plural_is_not_part_of_the_name():
+    found = rows("More than 150 migrants arrived. The migrants waited.", "The migrants camped. Migrants slept.")
+    assert set(terms(row(found, "the migrant"), "outlet-0")) == {"migrants"}
