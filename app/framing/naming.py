@@ -23,10 +23,13 @@ from app.framing.common import JsonMixin, Span, by_outlet, span_of
 from app.framing.common_nouns import COMMON_MIN_MENTIONS, common_referent, members_of_collectives, thing_words
 from app.framing.inputs import PassageIn
 from app.framing.people import (
+    NAME_ENTITIES,
     ROLES,
     lone_leaders_as_their_state,
     register_person,
+    register_titles,
     resolve_titles,
+    surname_mentions,
     surname_of,
     title_fallback,
 )
@@ -84,8 +87,8 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
             return f"act:{acts[phrase]}", acts[phrase], "act"
     surname = surname_of(head)
     known = people.get(surname) or people.get(f"word:{surname}")
-    if head.pos_ == "PROPN" and known:  # "Kelly" after "John Kelly", whatever NER says now
-        return known
+    if head.pos_ == "PROPN" and known and head.ent_type_ in NAME_ENTITIES:  # "Kelly" after "John Kelly"
+        return register_titles(toks, head, known, people, titles)
     if surname in capitals():
         return None  # a city is no one's surname: "Breitbart London" read as a person
     if ent is not None and ent.label_ == "PERSON" or head.ent_type_ == "PERSON":
@@ -134,6 +137,8 @@ def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -
     found: list[Mention] = []
     covered: set[int] = set()
     candidates = [piece for chunk in doc.noun_chunks for piece in _split_coordination(chunk)]
+    # an owner inside a noun chunk: "the president" of "the president's words"
+    candidates += [(doc[t.left_edge.i:t.i + 1], t) for t in doc if t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN")]
     ents = doc.ents
     ent_at = {i: e for e in ents for i in range(e.start, e.end)}
     candidates += [(ent, ent.root) for ent in ents if ent.label_ in ENTITY_LABELS]
@@ -206,9 +211,8 @@ def _add_plain_mentions(key: str, label: tuple[str, str], by: dict[str, list[Men
     where its text uses a name they used for it: the parser's reading can hide a name ("The Texas
     law" is read as the law; "Trump" tagged as an organisation), and the table must not say "not
     mentioned" of an outlet whose passage names it. Names only (a capital letter), whole words,
-    case as written, not where another row has a mention of just that name (`taken`: passage id, start,
-    end); for a
-    person the surname too."""
+    case as written, not where another row has a mention of just that name (`taken`: passage id,
+    start, end); for a person the surname too."""
     names = {m.term for ms in by.values() for m in ms} | {label[0]}
     if label[1] == "person":
         names.add(label[0].split()[-1])
@@ -240,6 +244,7 @@ def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_out
         it = iter(merged)
         per_outlet = {o: [next(it) for _ in ms] for o, ms in per_outlet.items()}
     per_outlet = join_story_referents(per_outlet, members_of_collectives(docs[p.id] for p in passages))
+    per_outlet = surname_mentions(per_outlet, groups, docs)
     per_outlet = lone_leaders_as_their_state(per_outlet, leads, min(min_outlets, len(groups)))
     rows: dict[str, dict[str, list[Mention]]] = {}
     labels: dict[str, tuple[str, str]] = {}

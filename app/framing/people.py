@@ -6,11 +6,16 @@ holds is the state its demonym names ("the Russian president") or the common nou
 a leader only one outlet names stands for the state the title names."""
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from app.framing.aliases import country_of, norm, tables
+from app.framing.common import span_of
 from app.framing.common_nouns import common_referent
 from app.framing.referents import Mention
 
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+NAME_ENTITIES = ("", "PERSON", "ORG")  # what the tagger may call a surname; never a date or a place ("in May")
 # Titles of office that name a person, never a state ("FBI Director James Comey" ... "the director").
 ROLES = {"director", "secretary", "senator", "governor", "speaker", "chairman", "chairwoman", "mayor", "sheriff",
          "ambassador", "judge", "attorney", "spokesman", "spokeswoman", "nominee", "candidate", "chief"}
@@ -41,20 +46,26 @@ def register_person(toks, head, ent, surname, people, titles):
     """The person a name mentions, remembered for later mentions: by surname, by the other words of
     the full name ("Kim" of "Kim Jong Un") and by the titles before it ("the president")."""
     aliases = tables()[0]
-    before = title_before(toks, head)
     whole = [t for t in ent if t.pos_ == "PROPN"] if ent is not None and ent.label_ == "PERSON" else []
     name = whole if head in whole else [head]  # the person's name without titles: "Shinzo Abe"
     people[surname] = person = (f"person:{surname}", " ".join(t.text for t in name), "person")
     for t in name:  # "Mr. Kim" after "Kim Jong Un"; a surname of its own ("Clinton") wins over it
         if t.is_alpha and len(t.text) > 2 and norm(t.text) not in SUFFIXES | aliases.keys():
             people.setdefault(f"word:{norm(t.text)}", person)
+    return register_titles(toks, head, person, people, titles)
+
+
+def register_titles(toks, head, person, people, titles):
+    """The titles before a name ("U.S. President Donald Trump") make that person a holder of them."""
+    aliases = tables()[0]
+    surname = person[0].split(":", 1)[1]
+    before = title_before(toks, head)
     words_before = {t.lower_ for t in before}
     if words_before & (titles | ROLES) and "vice" not in words_before:  # "the president" is this person
         country = country_of(before, aliases)
-        for title in words_before & (titles | ROLES):
-            # the first holder: "President Trump" stays "the president" after "Russian President Putin"
-            people.setdefault(f"title:{country}:{title}" if country else f"title:{title}", person)
-            people.setdefault(f"title-any:{title}", person)
+        for title in words_before & (titles | ROLES):  # "President Trump", "Russian President Putin"
+            people[f"holder:title:{country}:{title}:{surname}" if country else f"holder:title:{title}:{surname}"] = person
+            people[f"holder:title-any:{title}:{surname}"] = person
         if country:
             people[f"leads:{surname}"] = (f"state:{country}", country, "state")
     return person
@@ -71,13 +82,19 @@ def title_fallback(span, toks, head):
 
 
 def resolve_titles(ms: list[Mention], people: dict[str, tuple[str, str, str]]) -> list[Mention]:
-    """One outlet's title mentions -> the person it first gave that title ("President Trump" makes
-    "the president" Trump, before or after), else the title's fallback reading, else nothing."""
+    """One outlet's title mentions -> the person it gave that title ("President Trump" makes "the
+    president" Trump, before or after): a title without a country goes first to those it gave the
+    title without one, and of several holders to the one the outlet mentions most (the first on a
+    tie), so "the president" stays Trump after "Russian President Putin"; else the title's fallback
+    reading, else nothing."""
+    mentioned = Counter(m.key for m in ms)
     out = []
     for m in ms:
         if m.kind == "title":
-            unqualified = m.key.count(":") == 1
-            holder = people.get(m.key) or (people.get(f"title-any:{m.label}") if unqualified else None) or m.fallback
+            holders = [v for k, v in people.items() if k.startswith(f"holder:{m.key}:")]
+            if not holders and m.key.count(":") == 1:
+                holders = [v for k, v in people.items() if k.startswith(f"holder:title-any:{m.label}:")]
+            holder = max(holders, key=lambda h: mentioned[h[0]]) if holders else m.fallback
             if holder is None:
                 continue
             m = Mention(*holder, m.term, m.span)
@@ -97,3 +114,33 @@ def lone_leaders_as_their_state(per_outlet: dict[str, list[Mention]], leads: dic
     lone = {k: v for k, v in leads.items() if len(outlets.get(k, ())) < need}
     return {o: [Mention(*lone[m.key], m.term, m.span) if m.key in lone else m for m in ms]
             for o, ms in per_outlet.items()}
+
+
+def surname_mentions(per_outlet: dict[str, list[Mention]], groups, docs) -> dict[str, list[Mention]]:
+    """A person's surname wherever an outlet writes it as a name and no mention covers it ("[Trump]
+    paused", a paragraph opening with a "Trump" the tagger missed): one row per person, whatever the
+    tagger said. As a name means capitalised and read as a proper noun that is no date or place
+    ("in May" is not Theresa May)."""
+    people = {m.key.split(":", 1)[1]: m for ms in per_outlet.values() for m in ms if m.kind == "person"}
+    names = sorted((n for n in people if len(n) > 2), key=lambda n: (-len(n), n))
+    if not names:
+        return per_outlet
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.IGNORECASE)
+    out = {}
+    for outlet, ms in per_outlet.items():
+        held: dict[int, list[tuple[int, int]]] = {}
+        for m in ms:
+            held.setdefault(m.span.passage_id, []).append((m.span.start, m.span.end))
+        added = []
+        for p in groups.get(outlet, []):
+            for hit in pattern.finditer(p.text):
+                a, b = hit.span()
+                if not hit.group()[0].isupper() or any(s < b and a < e for s, e in held.get(p.id, ())):
+                    continue
+                tok = docs[p.id].char_span(a, b)
+                if tok is None or tok.root.pos_ not in ("PROPN", "X") or tok.root.ent_type_ not in NAME_ENTITIES:
+                    continue
+                person = people[hit.group().lower()]
+                added.append(Mention(person.key, person.label, "person", hit.group(), span_of(p, a, b)))
+        out[outlet] = ms + added
+    return out

@@ -232,3 +232,23 @@ def test_an_indefinite_noun_joins_the_definite_row_and_makes_none_of_its_own():
 def test_a_count_before_a_bare_plural_is_not_part_of_the_name():
     found = rows("More than 150 migrants arrived. The migrants waited.", "The migrants camped. Migrants slept.")
     assert set(terms(row(found, "the migrant"), "outlet-0")) == {"migrants"}
+
+
+def test_a_title_as_an_owner_is_a_mention_of_its_holder():  # "the president's words"
+    found = rows("President Trump spoke. He did not repeat the president's words.", "President Trump left.")
+    trump = row(found, "Trump")
+    assert sum(t.count for t in trump.terms["outlet-0"]) == 2
+
+
+def test_a_surname_the_tagger_missed_is_still_the_persons():  # "[Trump] paused", said Comey
+    found = rows("Donald Trump met Comey. “[Trump] paused,” Comey wrote.", "Donald Trump met Comey on Friday.")
+    trump = row(found, "Donald Trump")
+    assert sum(t.count for t in trump.terms["outlet-0"]) == 2
+    may = rows("British Prime Minister Theresa May will visit Paris in May.", "Theresa May spoke on Friday.")
+    assert sum(t.count for t in row(may, "Theresa May").terms["outlet-0"]) == 1
+
+
+def test_the_title_alone_is_the_holder_the_outlet_mentions_most():
+    found = rows("South Korean President Moon Jae-in agreed. U.S. President Donald Trump spoke. Trump said so. "
+                 "Trump left. The president said talks would go on.", "President Donald Trump spoke.")
+    assert "president" in [t.term.lower() for t in row(found, "Donald Trump").terms["outlet-0"]]
