@@ -40,13 +40,14 @@ def common_referent(span, toks, head):
     return ("thing-a:" if indefinite else "thing:") + lemma, f"the {lemma}", "thing"
 
 
-def thing_words(toks):
+def thing_words(toks, head):
     """The words of a common-noun mention that name the thing: not a count before it ("More than 150
     migrants": migrants) nor an owner ("the Trump campaign", "Trump's campaign": campaign), so the
     owner stays free to be a mention of its own."""
     counts = [i for i, t in enumerate(toks) if t.pos_ == "NUM" or t.lower_ in {"than", "more", "some", "about"}]
     toks = toks[max(counts) + 1:] if counts else toks
-    owners = [i for i, t in enumerate(toks) if t.pos_ == "PROPN" or t.ent_type_ or t.tag_ == "POS" or t.dep_ == "poss"]
+    owners = [i for i, t in enumerate(toks)
+              if t.i != head.i and (t.pos_ == "PROPN" or t.ent_type_ or t.tag_ == "POS" or t.dep_ == "poss")]
     return toks[max(owners) + 1:] if owners else toks
 
 

@@ -23,7 +23,7 @@ from app.framing.common import JsonMixin, Span, by_outlet, span_of
 from app.framing.common_nouns import COMMON_MIN_MENTIONS, common_referent, members_of_collectives, thing_words
 from app.framing.inputs import PassageIn
 from app.framing.people import (
-    NAME_ENTITIES,
+    NOT_NAMES,
     ROLES,
     lone_leaders_as_their_state,
     register_person,
@@ -36,7 +36,8 @@ from app.framing.people import (
 from app.framing.referents import Mention, join_story_referents
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
-LEADING = {"the", "a", "an", "this", "these", "that", "those", "both", "its", "their", "his", "her"}
+LEADING = {"the", "a", "an", "this", "these", "that", "those", "both", "its", "their", "his", "her", "no", "any", "all",
+           "some", "many", "other"}
 SPANS_PER_TERM = 20  # highlights kept per expression and outlet: enough to point at, a bounded page
 EXPLAIN_ROW = "how many times each outlet used each expression for this referent"
 
@@ -87,7 +88,7 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
             return f"act:{acts[phrase]}", acts[phrase], "act"
     surname = surname_of(head)
     known = people.get(surname) or people.get(f"word:{surname}")
-    if head.pos_ == "PROPN" and known and head.ent_type_ in NAME_ENTITIES:  # "Kelly" after "John Kelly"
+    if head.pos_ == "PROPN" and known and head.ent_type_ not in NOT_NAMES:  # "Kelly" after "John Kelly"
         return register_titles(toks, head, known, people, titles)
     if surname in capitals():
         return None  # a city is no one's surname: "Breitbart London" read as a person
@@ -102,6 +103,10 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
         country = country_of(toks, aliases)
         if country:
             return f"state:{country}", country, "state"
+        owner = next((t for t in toks if t.dep_ == "poss" and t.pos_ == "PROPN"), None)  # "Abe's government"
+        led = people.get(f"leads:{surname_of(owner)}") if owner is not None else None
+        if led:
+            return led
     if ent is not None and ent.label_ in {"ORG", "GPE", "LOC", "FAC"} and head.pos_ == "PROPN":
         # Keyed by the entity, not the whole noun chunk: "Pharmaceutical giant Merck" is Merck's row,
         # with the description kept as that outlet's expression.
@@ -165,7 +170,7 @@ def mentions(passage: PassageIn, doc, people: dict[str, tuple[str, str, str]]) -
         if kind in ("act", "title") and any(t.tag_ == "POS" for t in toks):  # "Russia's invasion": the act is "invasion"
             toks = toks[max(i for i, t in enumerate(toks) if t.tag_ == "POS") + 1:]
         if kind == "thing":
-            toks = thing_words(toks)
+            toks = thing_words(toks, head)
             if head not in toks:
                 continue
         if kind in ("organisation", "other") and ent is not None:

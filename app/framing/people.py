@@ -15,7 +15,8 @@ from app.framing.common_nouns import common_referent
 from app.framing.referents import Mention
 
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-NAME_ENTITIES = ("", "PERSON", "ORG")  # what the tagger may call a surname; never a date or a place ("in May")
+# what a surname never is, whatever else the tagger calls it: a date, a place or a number ("in May")
+NOT_NAMES = {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 # Titles of office that name a person, never a state ("FBI Director James Comey" ... "the director").
 ROLES = {"director", "secretary", "senator", "governor", "speaker", "chairman", "chairwoman", "mayor", "sheriff",
          "ambassador", "judge", "attorney", "spokesman", "spokeswoman", "nominee", "candidate", "chief"}
@@ -138,7 +139,7 @@ def surname_mentions(per_outlet: dict[str, list[Mention]], groups, docs) -> dict
                 if not hit.group()[0].isupper() or any(s < b and a < e for s, e in held.get(p.id, ())):
                     continue
                 tok = docs[p.id].char_span(a, b)
-                if tok is None or tok.root.pos_ not in ("PROPN", "X") or tok.root.ent_type_ not in NAME_ENTITIES:
+                if tok is None or tok.root.pos_ not in ("PROPN", "X") or tok.root.ent_type_ in NOT_NAMES:
                     continue
                 person = people[hit.group().lower()]
                 added.append(Mention(person.key, person.label, "person", hit.group(), span_of(p, a, b)))

@@ -132,8 +132,10 @@ def join_story_referents(per_outlet: dict[str, list[Mention]], members: dict[str
     for ms in per_outlet.values():
         for m in ms:
             keys.setdefault(m.key, set()).add(m.label)
+    compounds = compound_targets(keys)
+    compounds |= {f"thing-a:{_name(k)}": v for k, v in compounds.items()}  # "a civil suit" ... "the lawsuit"
     per_outlet = rekey(per_outlet, person_targets(keys) | acronym_targets(keys) | compass_targets(keys)
-                       | party_targets(keys) | compound_targets(keys))
+                       | party_targets(keys) | compounds)
     per_outlet = rekey(per_outlet, {k: v for k, v in members.items() if k in keys and v in keys})
     definite: dict[str, list[str]] = {}  # "a caravan" ... "the caravan": only where the definite makes a row alone
     for o, ms in per_outlet.items():

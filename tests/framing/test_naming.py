@@ -252,3 +252,15 @@ def test_the_title_alone_is_the_holder_the_outlet_mentions_most():
     found = rows("South Korean President Moon Jae-in agreed. U.S. President Donald Trump spoke. Trump said so. "
                  "Trump left. The president said talks would go on.", "President Donald Trump spoke.")
     assert "president" in [t.term.lower() for t in row(found, "Donald Trump").terms["outlet-0"]]
+
+
+def test_a_states_servants_and_forces_after_its_demonym_are_the_state():  # "Russian officials", "American troops"
+    found = rows("Russian officials denied it. Japanese officials agreed.", "Russia denied it. Japan agreed.")
+    assert terms(row(found, "Russia"), "outlet-0") == ["Russian officials"]
+    assert terms(row(found, "Japan"), "outlet-0") == ["Japanese officials"]
+    assert not [r for r in found if r.referent == "the official"]
+
+
+def test_a_leaders_government_is_the_state_they_lead():
+    found = rows("Japanese Prime Minister Shinzo Abe spoke. Abe's government agreed.", "Japan agreed.")
+    assert "Abe's government" in terms(row(found, "Japan"), "outlet-0")
