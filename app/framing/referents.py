@@ -112,6 +112,20 @@ def party_targets(keys: dict[str, set[str]]) -> dict[str, str]:
     return out
 
 
+def name_head_targets(keys: dict[str, set[str]]) -> dict[str, str]:
+    """"The committee" or "the party" alone is the one organisation of the story whose name ends in
+    that noun ("Democratic National Committee"); where two do, it stays a common noun."""
+    orgs = {k: {label.split()[-1].lower() for label in labels if " " in label}
+            for k, labels in keys.items() if k.startswith("organisation:")}
+    out = {}
+    for k in keys:
+        if k.startswith(("thing:", "thing-a:")):
+            match = [o for o, heads in orgs.items() if _name(k) in heads]
+            if len(match) == 1:
+                out[k] = match[0]
+    return out
+
+
 def compound_targets(keys: dict[str, set[str]]) -> dict[str, str]:
     """A common noun that is the end of a closed compound the story also uses ("the suit" and "the
     lawsuit") joins the compound's row when what comes before is a word of its own ("law")."""
@@ -135,7 +149,7 @@ def join_story_referents(per_outlet: dict[str, list[Mention]], members: dict[str
     compounds = compound_targets(keys)
     compounds |= {f"thing-a:{_name(k)}": v for k, v in compounds.items()}  # "a civil suit" ... "the lawsuit"
     per_outlet = rekey(per_outlet, person_targets(keys) | acronym_targets(keys) | compass_targets(keys)
-                       | party_targets(keys) | compounds)
+                       | party_targets(keys) | compounds | name_head_targets(keys))
     per_outlet = rekey(per_outlet, {k: v for k, v in members.items() if k in keys and v in keys})
     definite: dict[str, list[str]] = {}  # "a caravan" ... "the caravan": only where the definite makes a row alone
     for o, ms in per_outlet.items():

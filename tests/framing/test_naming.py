@@ -264,3 +264,14 @@ def test_a_states_servants_and_forces_after_its_demonym_are_the_state():  # "Rus
 def test_a_leaders_government_is_the_state_they_lead():
     found = rows("Japanese Prime Minister Shinzo Abe spoke. Abe's government agreed.", "Japan agreed.")
     assert "Abe's government" in terms(row(found, "Japan"), "outlet-0")
+
+
+def test_an_organisations_head_noun_alone_is_that_organisation_when_only_one_ends_in_it():
+    found = rows("The Democratic National Committee sued. The committee wants damages. The committee said so.",
+                 "The Democratic National Committee filed the suit. The committee spoke.")
+    dnc = row(found, "Democratic National Committee")
+    assert "committee" in [t.term.lower() for t in dnc.terms["outlet-1"]]
+    two = rows("The Democratic National Committee and the Senate Intelligence Committee met. The committee spoke. "
+               "The committee left.",
+               "The committee spoke. The committee left. The Democratic National Committee sued.")
+    assert row(two, "the committee").kind == "thing"
