@@ -1,6 +1,9 @@
 """An outlet's framing profile over its most recent stories (app/framing/profile.py), from the
 story framings kept in the database only: nothing is analysed for the outlet page, and the page says
-how many of those stories had a framing to read. Three queries whatever the outlet's size."""
+how many of those stories had a framing to read. It reads the latest framing kept of each story
+without checking that it still matches the story's passages: after a change the worker frames the
+story again (app/pipeline.py), so a profile lags a change by that much. Three queries whatever the
+outlet's size."""
 from __future__ import annotations
 
 from dataclasses import dataclass
