@@ -74,6 +74,22 @@ def make_story(session: Session, *, title: str = "Council approves the transit p
     return story
 
 
+def make_story_of(session: Session, *, title: str, events: int,
+                  articles: list[tuple[Outlet, list[tuple[str, int | None]]]]) -> Story:
+    """A story of the given outlets' articles (outlets may recur across stories): each paragraph
+    with the index of its event, or None for a passage in no event."""
+    story = Story(title=title)
+    event_rows = [Event(story=story, label=f"Event {e + 1} of {title}") for e in range(events)]
+    session.add_all([story, *event_rows])
+    session.flush()
+    for day, (outlet, paragraphs) in enumerate(articles, start=1):
+        make_article(session, paragraphs=[text for text, _ in paragraphs], outlet=outlet, story=story,
+                     events=[None if e is None else event_rows[e] for _, e in paragraphs],
+                     title=f"{outlet.name}: {title}", published=date(2025, 3, day))
+    session.commit()
+    return story
+
+
 @contextmanager
 def web_client(session: Session, *, csrf: bool = True) -> Iterator[TestClient]:
     """The app with every request using the test's session; each request sees a new corpus

@@ -113,7 +113,7 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isalpha()).lower()
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     """'Trump' and 'Donald Trump', 'the caravan' and 'caravan', 'US', 'U.S.' and 'United States':
     one name, not a choice of words."""
     a, b = (" ".join(w.removesuffix("s") if len(w) > 4 else w for w in x.replace(".", "").lower().split())
@@ -132,7 +132,7 @@ def naming(rows) -> list[Finding]:
             continue
         distinct = {}
         for outlet, (term, count) in main.items():
-            if not any(_same_name(term, t) for t, _ in distinct.values()):
+            if not any(same_name(term, t) for t, _ in distinct.values()):
                 distinct[outlet] = (term, count)
         if len(distinct) < 2:
             continue

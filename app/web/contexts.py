@@ -15,6 +15,7 @@ from app.browse.articles import (
     list_outlets,
     outlet_names,
 )
+from app.browse.outlet_profile import OutletProfileView, get_outlet_profile
 from app.browse.search import LIMIT as SEARCH_PAGE
 from app.browse.search import SIMILAR_DEPTH, only_common_words, search_similar, search_text, tidy_query
 from app.browse.stories import PAGE_SIZE, list_stories
@@ -135,9 +136,10 @@ class OutletListContext:
 class OutletContext:
     detail: OutletDetail
     pager: Pager
+    profile: OutletProfileView | None = None  # how it frames: the full page only, not a page of its articles
 
     @classmethod
-    def build(cls, *, session: Session, outlet_id: int, page: int = 1) -> OutletContext | None:
+    def build(cls, *, session: Session, outlet_id: int, page: int = 1, profile: bool = True) -> OutletContext | None:
         detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=page)
         if detail is None:
             return None
@@ -145,7 +147,8 @@ class OutletContext:
         if pager.past_the_end(len(detail.articles)):
             pager.page = pager.pages
             detail = get_outlet_detail(session=session, outlet_id=outlet_id, page=pager.page)
-        return cls(detail=detail, pager=pager)
+        return cls(detail=detail, pager=pager,
+                   profile=get_outlet_profile(session=session, outlet_id=outlet_id) if profile else None)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from app.web.contexts import ArticleContext, ArticleListContext, OutletContext, 
 from app.web.deps import SessionDep
 from app.web.page_cache import shows_story
 from app.web.permalinks import canonical, ref_id
-from app.web.templating import render
+from app.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +36,7 @@ def show_outlets(request: Request, session: SessionDep):
 @router.get("/outlets/{ref}", name="show_outlet")
 def show_outlet(request: Request, session: SessionDep, ref: str, page: int = Query(1, ge=1)):
     outlet_id = ref_id(ref, "outlet")
-    ctx = OutletContext.build(session=session, outlet_id=outlet_id, page=page)
+    ctx = OutletContext.build(session=session, outlet_id=outlet_id, page=page, profile=not is_htmx(request))
     if ctx is None:
         raise HTTPException(404, f"There is no outlet {outlet_id}.")
     return canonical(request, ctx.detail.outlet.path) or render(
