@@ -1,7 +1,9 @@
 """Framing as data: a story's or event's framing JSON (the `.to_json()` of analysis.py, as pages,
 the API and snapshots get it) flattened into rows for researchers, one per event, outlet, signal,
-item and measure, each with the words it points at. Pure: plain dicts in, rows out, CSV and JSON
-text from them; the web downloads and `parallax export --framing` share it.
+item and measure, each with the words it points at, in an order that does not depend on whether the
+framing was computed or read back from Postgres (whose JSON keeps its keys sorted). Pure: plain
+dicts in, rows out, CSV and JSON text from them; the web downloads and `parallax export --framing`
+share it.
 
 The numbers are the panels' (app/web/signals.py reads the same JSON), unrounded: the page shows
 subjectivity and containment as percents, and lists only the first few terms, referents and
@@ -68,8 +70,8 @@ def _naming(ids, framing: dict) -> Iterator[Row]:
     for r in framing.get("naming", []):
         yield _row(ids, "", "naming", r["referent"], r["kind"], "named differently by the outlets (1 yes, 0 no)",
                    int(r["varied"]))
-        for outlet, terms in r["terms"].items():
-            for t in terms:
+        for outlet in framing.get("outlets", []):  # not the dict's order: Postgres keeps JSON keys sorted
+            for t in r["terms"].get(outlet, []):
                 yield _row(ids, outlet, "naming", r["referent"], t["term"], "times the outlet used the expression",
                            t["count"], t["spans"])
 
@@ -146,7 +148,7 @@ def _coverage(ids, framing: dict) -> Iterator[Row]:
         yield _row(ids, o, "coverage", "", "", "leaves out the event (covers the story, no passage here)", 1)
     for c in framing.get("coverage", []):
         o = c["outlet"]
-        for event, n in c["events"].items():
+        for event, n in sorted(c["events"].items(), key=lambda e: int(e[0])):
             yield _row((story_id, int(event)), o, "coverage", "", "", "passages in the event", n)
         for event in c["missed_events"]:
             yield _row((story_id, event), o, "coverage", "", "", "leaves out the event other outlets report", 1)
@@ -181,17 +183,16 @@ def framing_rows(framing: dict | None, *, story_id: int | None, event_id: int | 
         return []
     ids = (story_id, event_id)
     rows = [row for signal in SIGNALS for row in signal(ids, framing)]
-    for event, sub in (framing.get("events") or {}).items():
+    for event, sub in sorted((framing.get("events") or {}).items(), key=lambda e: int(e[0])):
         rows += framing_rows(sub, story_id=story_id, event_id=int(event))
     return rows
 
 
-def csv_lines(rows: Iterable[Row], *, header: bool = True) -> Iterator[str]:
-    """CSV text, a header row first (with `header`), one line per row; empty cells for no value."""
+def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
+    """CSV text in pieces: the header row, then one line per row; empty cells for no value."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    if header:
-        writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow("" if v is None else v for v in asdict(row).values())
         yield out.getvalue()
@@ -204,6 +205,13 @@ def to_csv(rows: Iterable[Row]) -> str:
     return "".join(csv_lines(rows))
 
 
+def json_lines(rows: Iterable[Row]) -> Iterator[str]:
+    """A JSON array of row objects, one a line, in pieces (a whole corpus need not be held at once)."""
+    yield "["
+    for n, row in enumerate(rows):
+        yield ("\n" if n == 0 else ",\n") + json.dumps(asdict(row), ensure_ascii=False)
+    yield "\n]\n"
+
+
 def to_json(rows: Iterable[Row]) -> str:
-    """A JSON array of row objects, one a line."""
-    return "[\n" + ",\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows) + "\n]\n"
+    return "".join(json_lines(rows))

@@ -78,6 +78,18 @@ def test_wording_tone_and_coverage_rows_carry_the_panels_numbers():
     assert find(story_wide, signal="independence", measure="independent reports")[0].value == 2
 
 
+def reversed_keys(value):
+    """The JSON with every object's keys in the other order, as Postgres may hand it back."""
+    if isinstance(value, dict):
+        return {k: reversed_keys(value[k]) for k in reversed(value)}
+    return [reversed_keys(v) for v in value] if isinstance(value, list) else value
+
+
+def test_rows_come_in_the_same_order_whatever_the_order_of_the_jsons_keys():
+    framing = analyse_story(PASSAGES, ALONE).to_json()
+    assert framing_rows(reversed_keys(framing), story_id=7) == framing_rows(framing, story_id=7)
+
+
 def test_csv_has_a_header_and_the_json_the_same_rows():
     rows = story_rows()
     read = list(csv.DictReader(io.StringIO(to_csv(rows))))
