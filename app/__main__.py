@@ -126,19 +126,47 @@ def recluster() -> None:
 
 @cli.command()
 @click.option("--indent", default=2, show_default=True)
-def export(indent: int) -> None:
-    """Print every article with its passages as JSON on stdout."""
+@click.option("--framing", is_flag=True,
+              help="Print the framing rows instead: one per event, outlet, signal and item, with passage spans.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="With --framing: json (default) or csv.")
+@click.option("--story", "story_id", type=int, help="With --framing: this story only.")
+def export(indent: int, framing: bool, fmt: str | None, story_id: int | None) -> None:
+    """Print every article with its passages as JSON on stdout (with --framing: the framing rows)."""
     from app.db.base import session_scope
     from app.export import export_corpus
     from app.pipeline import prepare_database
 
+    if not framing and (fmt or story_id is not None):
+        raise click.UsageError("--format and --story go with --framing")
     prepare_database()
+    if framing:
+        _export_framing(fmt or "json", story_id)
+        return
     with session_scope() as session:
         corpus = export_corpus(session)
     if not corpus["articles"]:
         click.echo("note: the database holds no articles", err=True)
     json.dump(corpus, sys.stdout, ensure_ascii=False, indent=indent or None)
     sys.stdout.write("\n")
+
+
+def _export_framing(fmt: str, story_id: int | None) -> None:
+    from tqdm import tqdm
+
+    from app.db.base import session_scope
+    from app.db.models import Story
+    from app.export import export_framing, story_ids
+    from app.framing.table import csv_lines, json_lines
+
+    with session_scope() as session:
+        if story_id is not None and session.get(Story, story_id) is None:
+            raise click.ClickException(f"there is no story {story_id}")
+        ids = [story_id] if story_id is not None else story_ids(session)
+        if not ids:
+            click.echo("note: the database holds no stories", err=True)
+        bar = tqdm(ids, unit=" stories", desc="framing", file=sys.stderr, disable=len(ids) < 2)
+        for piece in (csv_lines if fmt == "csv" else json_lines)(export_framing(session, bar)):
+            sys.stdout.write(piece)
 
 
 def is_loopback(host: str) -> bool:

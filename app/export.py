@@ -1,5 +1,8 @@
-"""`parallax export`: everything stored, as one JSON document."""
+"""`parallax export`: everything stored, as one JSON document; with --framing, the framing rows of
+each story (app/framing/table.py), from the framing its page shows."""
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -49,3 +52,20 @@ def export_corpus(session: Session) -> dict:
 def _passage(p: Passage) -> dict:
     return {"id": p.id, "position": p.position, "start": p.start, "end": p.end, "text": p.text,
             "event_id": p.event_id, "embedding_model": p.embedding_model}
+
+
+def story_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Story.id).order_by(Story.id)))
+
+
+def export_framing(session: Session, ids: Iterable[int]) -> Iterator:
+    """Each story's framing rows in turn: its framing as kept in the database, else computed (and kept).
+    A story gone meanwhile (a recluster) is skipped."""
+    from app.browse.comparisons import get_story_overview  # the framing's imports: only for --framing
+    from app.framing.table import framing_rows
+
+    for story_id in ids:
+        overview = get_story_overview(session=session, story_id=story_id, framing=True)
+        if overview is not None:
+            yield from framing_rows(overview.framing, story_id=story_id)
+        session.expunge_all()  # one story's rows at a time in memory

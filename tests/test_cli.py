@@ -83,3 +83,34 @@ def test_sources_are_imported_from_opml_listed_exported_and_polled(tmp_path):
         assert read_opml(exported.stdout.encode()) == [(f"{site}/feed.xml", "Harbour Gazette")]
         titles = {a["title"] for a in json.loads(run_cli("export", env=env).stdout)["articles"]}
         assert titles == {"Northern pier closed after inspection", "Ferries move south"}
+
+
+def test_export_framing_prints_every_storys_framing_rows_as_json_or_csv(tmp_path):
+    import csv
+    import io
+
+    env = cli_env(tmp_path / "data")
+    assert run_cli("ingest", str(SEEDS), env=env).returncode == 0
+    corpus = json.loads(run_cli("export", env=env).stdout)
+    texts = {p["id"]: p["text"] for a in corpus["articles"] for p in a["passages"]}
+    story_id = corpus["stories"][0]["id"]
+
+    as_json = run_cli("export", "--framing", env=env)
+    assert as_json.returncode == 0, as_json.stderr
+    rows = json.loads(as_json.stdout)
+    assert {r["story_id"] for r in rows} == {s["id"] for s in corpus["stories"]}
+    assert {r["event_id"] for r in rows} >= {None, *(e["id"] for e in corpus["events"])}
+    spanned = [r for r in rows if r["passage_id"] is not None]
+    assert spanned and all(texts[r["passage_id"]][r["start"]:r["end"]] == r["text"] for r in spanned)
+    assert any(r["signal"] == "attribution" and r["label"] == "claimed" for r in rows)
+
+    as_csv = run_cli("export", "--framing", "--format", "csv", "--story", str(story_id), env=env)
+    assert as_csv.returncode == 0, as_csv.stderr
+    read = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    mine = [r for r in rows if r["story_id"] == story_id]
+    assert len(read) == len(mine) and read[0]["signal"] == mine[0]["signal"]
+    assert [r["text"] for r in read] == [r["text"] for r in mine]
+
+    assert run_cli("export", "--story", str(story_id), env=env).returncode == 2  # --story goes with --framing
+    missing = run_cli("export", "--framing", "--story", "999999", env=env)
+    assert missing.returncode == 1 and "there is no story 999999" in missing.stderr

@@ -3,6 +3,7 @@ from fastapi import APIRouter, Request
 from app.browse.comparisons import get_event_comparison
 from app.web.contexts import EventContext
 from app.web.deps import SessionDep
+from app.web.downloads import framing_download
 from app.web.page_cache import shows_story
 from app.web.permalinks import canonical, redirect_first, ref_id, to_successor
 from app.web.templating import render
@@ -21,3 +22,8 @@ def show_event(request: Request, session: SessionDep, ref: str):
     shows_story(request, comparison.event.story_id)
     return canonical(request, comparison.event.path) or render(
         request, "events/detail.html", {"ctx": EventContext(comparison=comparison)})
+
+
+@router.get("/events/{ref}/framing.{fmt}", name="download_event_framing")
+def download_event_framing(request: Request, session: SessionDep, ref: str, fmt: str):
+    return framing_download(request, session, "event", ref, fmt)

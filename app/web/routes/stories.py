@@ -3,6 +3,7 @@ from fastapi import APIRouter, Request
 from app.browse.comparisons import get_story_overview
 from app.web.contexts import StoryContext
 from app.web.deps import SessionDep
+from app.web.downloads import framing_download
 from app.web.page_cache import shows_story
 from app.web.permalinks import canonical, redirect_first, ref_id, to_successor
 from app.web.templating import render
@@ -21,3 +22,8 @@ def show_story(request: Request, session: SessionDep, ref: str):
     shows_story(request, overview.story.id)
     return canonical(request, overview.story.path) or render(
         request, "stories/detail.html", {"ctx": StoryContext(overview=overview)})
+
+
+@router.get("/stories/{ref}/framing.{fmt}", name="download_story_framing")
+def download_story_framing(request: Request, session: SessionDep, ref: str, fmt: str):
+    return framing_download(request, session, "story", ref, fmt)
