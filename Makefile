@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 CHROMIUM := /usr/bin/chromium
 SYSTEM_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: install run test test-fast lint lock install-mpnet bench clean chromium
+.PHONY: install run test test-fast lint lock install-mpnet bench clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ lock: install
 	( echo "# Pinned versions of every dependency (pip freeze of a working install). \`make install\` uses it as"; \
 	  echo "# a constraints file; refresh with \`make lock\`. torch is the CPU build (no CUDA download)."; \
 	  $(BIN)/pip freeze --exclude-editable | grep -vi '^all-mpnet' ) > requirements.lock
+
+# The README's screenshots of the story and event pages at 1280 and 390 px (docs/screenshots.py).
+screenshots: install chromium
+	$(BIN)/python docs/screenshots.py
 
 bench: install-mpnet
 	$(BIN)/python bench/embed_throughput.py
