@@ -140,7 +140,10 @@ def get_story_overview(*, session: Session, story_id: int, framing: bool = False
     articles = _story_articles(session, story.id)
     story_columns = _only_here(articles, passages)
     ref = StoryRef.of(story)
-    events = [_comparison(e, ref, passages, story_columns, False) for e in story.events]
+    by_event: dict[int, list[Passage]] = defaultdict(list)
+    for p in passages:
+        by_event[p.event_id].append(p)
+    events = [_comparison(e, ref, by_event[e.id], story_columns, False) for e in story.events]
     events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
     overview = StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
     if framing:
