@@ -42,7 +42,8 @@ def _passages(session: Session, story_id: int, event_id: int | None = None) -> l
         .options(
             defer(Passage.embedding),
             joinedload(Passage.article).options(
-                defer(Article.source_text), defer(Article.features), defer(Article.title_embedding),
+                defer(Article.source_text), defer(Article.clean_text), defer(Article.features),
+                defer(Article.title_embedding),
                 joinedload(Article.outlet),
             ),
         )
@@ -55,7 +56,8 @@ def _story_articles(session: Session, story_id: int) -> list[Article]:
     stmt = (
         select(Article)
         .where(Article.story_id == story_id)
-        .options(defer(Article.source_text), defer(Article.features), joinedload(Article.outlet))
+        .options(defer(Article.source_text), defer(Article.clean_text), defer(Article.features),
+                 joinedload(Article.outlet))
         .order_by(Article.published.asc().nulls_last(), Article.id)
     )
     return list(session.scalars(stmt))
