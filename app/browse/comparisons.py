@@ -42,7 +42,8 @@ def _passages(session: Session, story_id: int, event_id: int | None = None) -> l
         .options(
             defer(Passage.embedding),
             joinedload(Passage.article).options(
-                defer(Article.source_text), defer(Article.features), defer(Article.title_embedding),
+                defer(Article.source_text), defer(Article.clean_text), defer(Article.features),
+                defer(Article.title_embedding),
                 joinedload(Article.outlet),
             ),
         )
@@ -55,7 +56,8 @@ def _story_articles(session: Session, story_id: int) -> list[Article]:
     stmt = (
         select(Article)
         .where(Article.story_id == story_id)
-        .options(defer(Article.source_text), defer(Article.features), joinedload(Article.outlet))
+        .options(defer(Article.source_text), defer(Article.clean_text), defer(Article.features),
+                 joinedload(Article.outlet))
         .order_by(Article.published.asc().nulls_last(), Article.id)
     )
     return list(session.scalars(stmt))
@@ -140,7 +142,10 @@ def get_story_overview(*, session: Session, story_id: int, framing: bool = False
     articles = _story_articles(session, story.id)
     story_columns = _only_here(articles, passages)
     ref = StoryRef.of(story)
-    events = [_comparison(e, ref, passages, story_columns, False) for e in story.events]
+    by_event: dict[int, list[Passage]] = defaultdict(list)
+    for p in passages:
+        by_event[p.event_id].append(p)
+    events = [_comparison(e, ref, by_event[e.id], story_columns, False) for e in story.events]
     events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
     overview = StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
     if framing:

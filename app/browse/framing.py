@@ -16,6 +16,7 @@ from app.browse.framing_store import FramingStore, inputs_digest
 from app.browse.views import EventComparison, OutletColumn, PassageView, StoryOverview
 from app.framing import PassageIn, analyse_event, analyse_story
 
+FRAMING_PASSAGES = 120  # at most this many passages parsed and analysed for one page: some 10 ms each
 CACHE_BYTES = 32 * 1024 * 1024  # as JSON (several times that in memory): some 250 stories or 1,500 events
 _cache = JsonCache(CACHE_BYTES)
 
@@ -77,19 +78,62 @@ def _story_json(story_id: int, by_event: list[tuple[int, list[PassageIn]]], unas
         lambda: analyse_story(dict(by_event), unassigned).to_json(), store)
 
 
+def sample(passages: list[PassageIn], limit: int) -> list[PassageIn]:
+    """At most `limit` of the passages, taken in turn from each outlet (each outlet's first ones
+    first), in their order: a bounded read that still hears every outlet."""
+    if len(passages) <= limit:
+        return passages
+    by_outlet: dict[str, list[PassageIn]] = {}
+    for p in passages:
+        by_outlet.setdefault(p.outlet, []).append(p)
+    chosen: set[int] = set()
+    queues = [iter(ps) for ps in by_outlet.values()]
+    while len(chosen) < limit:
+        for q in queues:
+            if (p := next(q, None)) is not None and len(chosen) < limit:
+                chosen.add(p.id)
+    return [p for p in passages if p.id in chosen]
+
+
 def event_framing(comparison: EventComparison, story_passages: list[PassageIn],
                   store: FramingStore | None = None) -> dict[str, Any] | None:
-    """EventFraming JSON of the event's passages, with the whole story as background (read-only)."""
+    """EventFraming JSON of the event's passages, with the story as background (read-only).
+    Past FRAMING_PASSAGES in all, the event's passages are sampled to two thirds of it and the
+    background to the rest; comparison.framing_read then says how many of the event's were read."""
     passages = event_inputs(comparison)
     if not passages:
         return None
+    if len(passages) + len(story_passages) > FRAMING_PASSAGES:
+        read = sample(passages, FRAMING_PASSAGES * 2 // 3)
+        if len(read) < len(passages):
+            comparison.framing_read = len(read)
+        ids = {p.id for p in passages}
+        story_passages = sample([p for p in story_passages if p.id not in ids], FRAMING_PASSAGES - len(read))
+        passages = read
     return _event_json(comparison.event.id, passages, story_passages, store)
 
 
+def _bounded(by_event: list[tuple[int, list[PassageIn]]], unassigned: list[PassageIn]):
+    """Whole events in page order while they fit in two thirds of FRAMING_PASSAGES, then
+    passages in no event, in turn from each outlet, up to FRAMING_PASSAGES."""
+    kept, room = [], FRAMING_PASSAGES * 2 // 3
+    for event_id, ps in by_event:
+        if ps and len(ps) <= room:
+            kept.append((event_id, ps))
+            room -= len(ps)
+    return kept, sample(unassigned, FRAMING_PASSAGES - sum(len(ps) for _, ps in kept))
+
+
 def story_framing(overview: StoryOverview, store: FramingStore | None = None) -> dict[str, Any] | None:
-    """StoryFraming JSON: story-wide signals, coverage, independence and every event's framing."""
+    """StoryFraming JSON: story-wide signals, coverage, independence and every event's framing.
+    Past FRAMING_PASSAGES, read from a bounded sample (_bounded) and overview.framing_read says
+    how many passages that was, so the first view of any story costs about the same."""
     by_event = [(e.event.id, event_inputs(e)) for e in overview.events]
     unassigned = [p for col in overview.columns for p in passages_in(col, col.only_here)]
     if not unassigned and not any(ps for _, ps in by_event):
         return None
+    total = sum(len(ps) for _, ps in by_event) + len(unassigned)
+    if total > FRAMING_PASSAGES:
+        by_event, unassigned = _bounded(by_event, unassigned)
+        overview.framing_read = sum(len(ps) for _, ps in by_event) + len(unassigned)
     return _story_json(overview.story.id, by_event, unassigned, store)

@@ -130,6 +130,7 @@ class EventComparison(BaseModel):
     columns: list[OutletColumn]  # outlets that reported the event
     missing: list[OutletColumn] = []  # outlets of the story that did not
     framing: dict[str, Any] | None = Field(default=None, description=FRAMING_EVENT)
+    framing_read: int | None = None  # how many of its passages the framing read, when not all
 
     def column(self, key: str) -> OutletColumn | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -151,9 +152,19 @@ class StoryOverview(BaseModel):
     columns: list[OutletColumn]  # every outlet of the story, with its "only here" passages
     events: list[EventComparison]
     framing: dict[str, Any] | None = Field(default=None, description=FRAMING_STORY)
+    framing_read: int | None = None  # how many of its passages the framing read, when not all
+
+    @property
+    def passage_count(self) -> int:
+        return (sum(len(col.passages) for e in self.events for col in e.columns)
+                + sum(len(col.only_here) for col in self.columns))
 
     def cell(self, event: EventComparison, key: str) -> OutletColumn | None:
         return event.column(key)
+
+    def covered_after(self, start: int, key: str) -> int:
+        """How many of the events from `start` on the outlet `key` reported."""
+        return sum(1 for e in self.events[start:] if e.column(key))
 
     @computed_field
     @property

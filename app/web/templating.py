@@ -9,7 +9,11 @@ from app.security.auth import auth_required, can_write
 from app.security.csrf import csrf_token
 
 templates = Jinja2Blocks(directory=str(get_settings().templates_dir))
-templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, auth_required=auth_required)
+EVENTS_SHOWN = 30  # a story page shows its largest events, and loads the rest this many at a time
+ONLY_HERE_SHOWN = 20  # passages shown per outlet as "only in this outlet"; the rest are counted
+
+templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, auth_required=auth_required,
+                             events_shown=EVENTS_SHOWN, only_here_shown=ONLY_HERE_SHOWN)
 
 
 def is_htmx(request: Request) -> bool:

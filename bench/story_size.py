@@ -1,0 +1,146 @@
+"""First view of a story page and of its largest event's page, by story size.
+
+    .venv/bin/python bench/story_size.py [--sizes 10,100,1000,6000] [--timeout 900]
+
+Builds one story per size in a fresh embedded database (articles from eight outlets made of
+real sentences from the seed articles, random vectors, about 60% of the passages in events of
+about a dozen passages across the articles, the rest "only in one outlet"; no model run), starts
+`parallax serve` on it, then for each story fetches the story page and its largest event's page
+once (first view: the page built and the framing computed, none kept yet) and once more (the
+stored page), and prints seconds and HTML bytes of each in a table.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import DIM, seed_sentences, temporary_database  # noqa: E402
+
+OUTLETS = 8
+
+
+def build_story(session, outlets: list, n_passages: int, rng: random.Random,
+                nrng: np.random.Generator) -> tuple[int, int]:
+    """One story of n_passages passages; returns its id and its largest event's."""
+    from sqlalchemy import insert
+
+    from app.cluster.features import article_vector
+    from app.db.models import Article, ArticleVector, Event, Passage, PassageEvent, Story
+
+    sentences = seed_sentences()
+    n_articles = min(OUTLETS, max(2, n_passages // 3))
+    story = Story(title=f"A story of {n_passages} passages")
+    session.add(story)
+    session.flush()
+    events = [Event(story_id=story.id, label=f"Event {k} of the {n_passages}")
+              for k in range(max(1, n_passages // 12))]
+    session.add_all(events)
+    session.flush()
+    sizes = [n_passages // n_articles + (a < n_passages % n_articles) for a in range(n_articles)]
+    members: list[dict] = []
+    for a, size in enumerate(sizes):
+        texts = [" ".join(rng.sample(sentences, 2)) for _ in range(size)]
+        clean = "\n\n".join(texts)
+        vectors = nrng.normal(size=(size, DIM)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        article = Article(outlet_id=outlets[a].id, story_id=story.id, title=f"Article {a} of story {story.id}",
+                          source_format="text", source_text=clean, clean_text=clean,
+                          content_hash=f"size-{story.id}-{a}", published=None)
+        session.add(article)
+        session.flush()
+        session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors),
+                                  embedding_model="all-MiniLM-L6-v2"))
+        offset, rows = 0, []
+        for p, text in enumerate(texts):
+            rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),
+                         "text": text, "embedding": vectors[p], "embedding_model": "all-MiniLM-L6-v2"})
+            offset += len(text) + 2
+        ids = session.scalars(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), rows).all()
+        # the first two passages of each article in event 0, so every event page has several outlets
+        members += [{"passage_id": pid, "event_id": events[0].id if p < 2 else events[rng.randrange(len(events))].id}
+                    for p, pid in enumerate(ids) if p < 2 or rng.random() < 0.6]
+    session.execute(insert(PassageEvent), members)
+    counts: dict[int, int] = {}
+    for m in members:
+        counts[m["event_id"]] = counts.get(m["event_id"], 0) + 1
+    return story.id, max(counts, key=counts.get)
+
+
+def build(sizes: list[int]) -> list[tuple[int, int, int]]:
+    """(size, story id, largest event id) per size."""
+    from app.db import base
+    from app.db.models import Outlet
+    from app.db.vector_index import ensure_vector_index
+    from app.pipeline import prepare_database
+
+    prepare_database()
+    rng, nrng = random.Random(5), np.random.default_rng(5)
+    built = []
+    with base.session_scope() as session:
+        outlets = [Outlet(name=f"Outlet {i}") for i in range(OUTLETS)]
+        session.add_all(outlets)
+        session.flush()
+        for n in sizes:
+            story_id, event_id = build_story(session, outlets, n, rng, nrng)
+            session.commit()
+            built.append((n, story_id, event_id))
+        ensure_vector_index(session.connection(), "all-MiniLM-L6-v2", DIM)  # else `serve` builds it at start
+        session.commit()
+    return built
+
+
+def fetch(url: str, timeout: float) -> tuple[float, int, int]:
+    """(seconds, bytes of HTML, status) of one GET, redirects followed."""
+    import httpx
+
+    start = time.perf_counter()
+    r = httpx.get(url, follow_redirects=True, timeout=timeout)
+    return time.perf_counter() - start, len(r.content), r.status_code
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10,100,1000,6000")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds one request may take")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with temporary_database("parallax-story-size-") as data_dir:
+        start = time.perf_counter()
+        built = build(sizes)
+        print(f"corpus: stories of {', '.join(map(str, sizes))} passages built in {time.perf_counter() - start:.0f} s",
+              flush=True)
+
+        from app.db import base
+        from tests.helpers import cli_env, server_process
+
+        base.get_engine().dispose()
+        env = cli_env(data_dir, PARALLAX_RATE_LIMIT_PER_MINUTE="0")
+        rows = []
+        with server_process(env) as (url, _proc):
+            for n, story_id, event_id in built:
+                row = [n]
+                for path in (f"/stories/{story_id}", f"/events/{event_id}"):
+                    first = fetch(url + path, args.timeout)
+                    again = fetch(url + path, args.timeout)
+                    row += [first, again]
+                    print(f"{n:>6} {path:18s} first {first[0]:7.2f} s {first[1]:>9,} B (HTTP {first[2]})   "
+                          f"stored {again[0]:6.3f} s", flush=True)
+                rows.append(row)
+    print()
+    print("| passages | story first view | story bytes | story stored | event first view | event bytes | event stored |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, s1, s2, e1, e2 in rows:
+        print(f"| {n:,} | {s1[0]:.2f} s | {s1[1]:,} | {s2[0] * 1000:.0f} ms "
+              f"| {e1[0]:.2f} s | {e1[1]:,} | {e2[0] * 1000:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()
