@@ -8,16 +8,11 @@ from dataclasses import dataclass
 
 from app.framing.attribution import STANCES
 from app.web.highlights import Mark, Segment, segments
+from app.web.outlets import OutletLink
 
 NAMING_ROWS = 12
 TERMS_PER_OUTLET = 5
 SCALE = 20  # bar widths come in 5 % steps: CSS classes w-0 ... w-20
-
-
-@dataclass(frozen=True)
-class OutletLink:
-    label: str
-    href: str | None
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from app.config import get_settings
 from app.security.auth import auth_required, can_write
 from app.security.csrf import csrf_token
+from app.web.outlets import PageOutlets
 
 templates = Jinja2Blocks(directory=str(get_settings().templates_dir))
 templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, auth_required=auth_required)
+templates.env.filters["page_outlets"] = PageOutlets.of  # columns -> each outlet's label, place and colour
 
 
 def is_htmx(request: Request) -> bool:
