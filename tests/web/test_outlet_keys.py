@@ -74,3 +74,14 @@ def test_an_event_page_names_each_outlet_alike(client, story):
     for panel in doc.select(".panel"):
         seen = keys(panel)
         assert [k for k in order if k in seen] == seen, panel.get("id")
+
+
+def test_each_panel_explains_itself_once_on_demand(client, story):
+    doc = page(client, f"/stories/{story.id}")
+    for panel in doc.select(".framing .panel"):
+        assert len(panel.select("details.how")) <= 1, panel.get("id")
+        assert not panel.select("p.hint"), panel.get("id")
+    assert doc.get_text().count("used clearly more than by the other outlets") <= 1
+    wording = doc.select_one(".panel[id$='-wording']")
+    assert wording.select_one("details.how > summary").get_text() == "How to read this"
+    assert wording.select("table.terms-table td.num")  # the numbers, in cells
