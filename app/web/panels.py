@@ -6,19 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.browse.framing import column_label
-from app.browse.views import EventComparison, OutletColumn, StoryOverview
+from app.browse.framing import outlet_label
+from app.browse.views import EventComparison, StoryOverview
 from app.web.highlights import Segment, framing_spans, highlight
+from app.web.outlets import OutletLink, PageOutlets
 from app.web.signals import (
     DiffView,
     NamingRow,
     OutletAttribution,
-    OutletLink,
     OutletOneSided,
     OutletTone,
     OutletWording,
     attribution_rows,
     diff_views,
+    distancing_contrast,
     naming_rows,
     one_sided_rows,
     tone_rows,
@@ -28,7 +29,8 @@ from app.web.signals import (
 
 @dataclass
 class Panels:
-    outlets: list[OutletLink]
+    page: PageOutlets  # every outlet's label, place and colour on the page
+    outlets: list[OutletLink]  # those the framing covers, in the page's order
     naming: list[NamingRow]
     naming_more: int  # referents left out of the table
     wording: list[OutletWording]
@@ -44,31 +46,26 @@ class Panels:
     findings: list[dict[str, Any]] = field(default_factory=list)  # what differs (app.framing.findings), ranked
 
 
-def _links(columns: list[OutletColumn]) -> dict[str, OutletLink]:
-    out = {}
-    for col in columns:
-        href = col.outlet.path or (col.articles[0].path if col.articles else None)
-        out[column_label(col)] = OutletLink(column_label(col), href)
-    return out
+def _common(framing: dict, page: PageOutlets, texts: dict[int, str]) -> Panels:
+    """Every panel's rows in the page's outlet order, each outlet with the page's label and colour."""
+    link = page.link
+    outlets = page.ordered(framing.get("outlets", []))
 
+    def ordered(rows):
+        return sorted(rows, key=lambda r: page.place(r.outlet.label))
 
-def _common(framing: dict, columns: list[OutletColumn], texts: dict[int, str]) -> Panels:
-    links = _links(columns)
-
-    def link(label: str) -> OutletLink:
-        return links.get(label) or OutletLink(label, None)
-
-    naming, more = naming_rows(framing, framing.get("outlets", []))
-    attribution, contrast = attribution_rows(framing, link)
+    naming, more = naming_rows(framing, outlets)
+    attribution = ordered(attribution_rows(framing, link)[0])
     return Panels(
-        outlets=[link(o) for o in framing.get("outlets", [])],
+        page=page,
+        outlets=[link(o) for o in outlets],
         naming=naming,
         naming_more=more,
-        wording=wording_rows(framing, link),
+        wording=ordered(wording_rows(framing, link)),
         attribution=attribution,
-        distancing_contrast=contrast,
-        tone=tone_rows(framing, link),
-        one_sided=one_sided_rows(framing, link),
+        distancing_contrast=distancing_contrast(attribution),
+        tone=ordered(tone_rows(framing, link)),
+        one_sided=ordered(one_sided_rows(framing, link)),
         highlights=highlight(list(texts.items()), framing_spans(framing)),
         findings=list(framing.get("findings") or []),  # none in snapshots made before findings existed
     )
@@ -80,12 +77,11 @@ def event_panels(comparison: EventComparison) -> Panels | None:
     if not framing:
         return None
     texts = {p.id: p.text for col in comparison.columns for p in col.passages}
-    panels = _common(framing, comparison.columns + comparison.missing, texts)
-    links = {o.label: o for o in panels.outlets} | _links(comparison.missing)
-    panels.diffs = diff_views(framing, texts, lambda label: links.get(label) or OutletLink(label, None))
-    panels.omitted_by = [links.get(o) or OutletLink(o, None) for o in framing.get("omitted_by", [])] or [
-        OutletLink(column_label(c), c.outlet.path or c.articles[0].path) for c in comparison.missing
-    ]
+    page = PageOutlets.of(comparison.columns + comparison.missing)
+    panels = _common(framing, page, texts)
+    panels.diffs = diff_views(framing, texts, page.link)
+    omitted = page.ordered(framing.get("omitted_by", []))
+    panels.omitted_by = [page.link(o) for o in omitted] or [page.by_key[c.key] for c in comparison.missing]
     return panels
 
 
@@ -96,13 +92,13 @@ def story_panels(overview: StoryOverview) -> Panels | None:
         return None
     texts = {p.id: p.text for e in overview.events for col in e.columns for p in col.passages}
     texts |= {p.id: p.text for col in overview.columns for p in col.only_here}
-    panels = _common(framing, overview.columns, texts)
+    panels = _common(framing, PageOutlets.of(overview.columns), texts)
     panels.independence = framing.get("independence")
     articles = {a.id: a for col in overview.columns for a in col.articles}
     panels.copy_groups = [
         [
             OutletLink(
-                f"{articles[i].display_title} ({articles[i].outlet.name or 'outlet unknown'})",
+                f"{articles[i].display_title} ({outlet_label(articles[i].outlet.name, i)})",
                 articles[i].path,
             )
             if i in articles

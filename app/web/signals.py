@@ -8,16 +8,11 @@ from dataclasses import dataclass
 
 from app.framing.attribution import STANCES
 from app.web.highlights import Mark, Segment, segments
+from app.web.outlets import OutletLink
 
 NAMING_ROWS = 12
 TERMS_PER_OUTLET = 5
 SCALE = 20  # bar widths come in 5 % steps: CSS classes w-0 ... w-20
-
-
-@dataclass(frozen=True)
-class OutletLink:
-    label: str
-    href: str | None
 
 
 @dataclass(frozen=True)
@@ -116,11 +111,10 @@ def tone_words(c: float) -> str:
 
 
 def z_words(z: float) -> str:
+    """One word per row; the wording panel's "How to read this" says once what each means."""
     if z >= 1.96:
-        return "used significantly more than by the other outlets (p < .05)"
-    if z >= 1:
-        return "used clearly more than by the other outlets, though not significant on this little text"
-    return "used a little more than by the other outlets (weak evidence)"
+        return "significant"
+    return "clear" if z >= 1 else "weak"
 
 
 def _width(fraction: float) -> int:

@@ -7,6 +7,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from app.config import get_settings
 from app.security.auth import auth_required, can_write
 from app.security.csrf import csrf_token
+from app.web.outlets import PageOutlets
 
 templates = Jinja2Blocks(directory=str(get_settings().templates_dir))
 EVENTS_SHOWN = 30  # a story page shows its largest events, and loads the rest this many at a time
@@ -14,6 +15,7 @@ ONLY_HERE_SHOWN = 20  # passages shown per outlet as "only in this outlet"; the 
 
 templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, auth_required=auth_required,
                              events_shown=EVENTS_SHOWN, only_here_shown=ONLY_HERE_SHOWN)
+templates.env.filters["page_outlets"] = PageOutlets.of  # columns -> each outlet's label, place and colour
 
 
 def is_htmx(request: Request) -> bool:

@@ -125,3 +125,36 @@ def test_event_framing_fits_a_phone_screen(server, browser, claimed_event):
         shot(phone, "event-framing-375px")
     finally:
         context.close()
+
+
+def test_story_coverage_grid_fits_a_phone_and_wide_tables_say_they_scroll(server, browser, claimed_event):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        phone.goto(server + claimed_event["story"])
+        grid = phone.locator("table.grid")
+        assert grid.bounding_box()["width"] <= 390 - 2 * 12  # inside main's padding: no sideways scroll
+        assert phone.locator("table.grid thead abbr.outlet-abbr").first.is_visible()  # short labels...
+        assert phone.locator(".grid-legend").is_visible()  # ...named in full below
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        region = phone.locator(".panel .table-scroll").first
+        assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+        assert region.evaluate("r => r.scrollWidth > r.clientWidth"), "the attribution table is wider than a phone"
+        region.focus()
+        assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == region.get_attribute("aria-label")
+        phone.keyboard.press("ArrowRight")
+        expect(region).not_to_have_js_property("scrollLeft", 0)
+        for path, name in ((claimed_event["story"], "story"), (claimed_event["path"], "event")):
+            phone.goto(server + path)
+            shot(phone, f"{name}-390px")
+    finally:
+        context.close()
+
+
+def test_story_and_event_pages_at_desktop_width(server, page, claimed_event):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for path, name in ((claimed_event["story"], "story"), (claimed_event["path"], "event")):
+        page.goto(server + path)
+        columns = page.eval_on_selector(".framing .panels", "p => getComputedStyle(p).gridTemplateColumns.split(' ').length")
+        assert columns >= 3, "the panels use the width"
+        shot(page, f"{name}-1280px")

@@ -11,7 +11,7 @@ def test_story_grid_shows_who_reported_what_in_words(client, session):
     assert page.select_one("h1").get_text() == "Bridge closes"
     rows = page.select("table.grid tbody tr")
     assert len(rows) == 2
-    cells = [[td.get_text(strip=True) for td in row.select("td")] for row in rows]
+    cells = [[td.get_text(" ", strip=True) for td in row.select("td")] for row in rows]
     assert cells[0] == ["✓ 1 passage"] * 3
     assert cells[1].count("✗ not reported") == 1
     link = rows[0].select_one("td.covered a")["href"]
