@@ -32,7 +32,33 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import cpu_seconds, peak_rss_mib  # noqa: E402
-from bench.synthetic import drop_database, fresh_database, temporary_database  # noqa: E402
+from bench.synthetic import DIM, drop_database, fresh_database, temporary_database  # noqa: E402
+
+
+def store_synthetic_article(session, nrng: np.random.Generator, texts: list[str], *, outlet_id: int,
+                            story_id: int, title: str, content_hash: str, features: dict | None = None) -> list[int]:
+    """An article of these passage texts with random unit vectors (and its article vector), as
+    ingest would store it, without the model. Returns its passage ids in order."""
+    from sqlalchemy import insert
+
+    from app.cluster.features import article_vector
+    from app.db.models import Article, ArticleVector, Passage
+
+    clean = "\n\n".join(texts)
+    vectors = nrng.normal(size=(len(texts), DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    article = Article(outlet_id=outlet_id, story_id=story_id, title=title, source_format="text", source_text=clean,
+                      clean_text=clean, content_hash=content_hash, published=None, features=features)
+    session.add(article)
+    session.flush()
+    session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors),
+                              embedding_model="all-MiniLM-L6-v2"))
+    offset, rows = 0, []
+    for p, text in enumerate(texts):
+        rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),
+                     "text": text, "embedding": vectors[p], "embedding_model": "all-MiniLM-L6-v2"})
+        offset += len(text) + 2
+    return session.scalars(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), rows).all()
 
 
 def build_corpus(n_articles: int, seed: int = 3, *, with_features: bool = False) -> list[int]:
@@ -42,9 +68,8 @@ def build_corpus(n_articles: int, seed: int = 3, *, with_features: bool = False)
     them instead of computing them."""
     from sqlalchemy import insert, select
 
-    from app.cluster.features import article_vector
     from app.db import base
-    from app.db.models import Article, ArticleVector, Event, Outlet, Passage, PassageEvent, Story
+    from app.db.models import Event, Outlet, PassageEvent, Story
     from app.db.vector_index import ensure_vector_index
     from app.pipeline import prepare_database
     from bench.synthetic import seed_sentences
@@ -79,23 +104,10 @@ def build_corpus(n_articles: int, seed: int = 3, *, with_features: bool = False)
             session.flush()
             for _ in range(size):
                 texts = [" ".join(rng.sample(sentences, 2)) for _ in range(6)]
-                clean = "\n\n".join(texts)
-                vectors = nrng.normal(size=(len(texts), 384)).astype(np.float32)
-                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                article = Article(outlet_id=outlets[rng.randrange(40)].id, story_id=story.id, title=f"Article {made}",
-                                  source_format="text", source_text=clean, clean_text=clean,
-                                  content_hash=f"synthetic-{made}", published=None,
-                                  features=features(texts) if with_features else None)
-                session.add(article)
-                session.flush()
-                session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors),
-                                          embedding_model="all-MiniLM-L6-v2"))
-                offset, rows = 0, []
-                for p, text in enumerate(texts):
-                    rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),
-                                 "text": text, "embedding": vectors[p], "embedding_model": "all-MiniLM-L6-v2"})
-                    offset += len(text) + 2
-                ids = session.scalars(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), rows).all()
+                ids = store_synthetic_article(
+                    session, nrng, texts, outlet_id=outlets[rng.randrange(40)].id, story_id=story.id,
+                    title=f"Article {made}", content_hash=f"synthetic-{made}",
+                    features=features(texts) if with_features else None)
                 session.execute(insert(PassageEvent), [{"passage_id": ids[p], "event_id": events[p].id} for p in range(3)])
                 made += 1
             if made % 1000 < 5:

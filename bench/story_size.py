@@ -22,6 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.pages import store_synthetic_article  # noqa: E402
 from bench.synthetic import DIM, seed_sentences, temporary_database  # noqa: E402
 
 OUTLETS = 8
@@ -32,8 +33,7 @@ def build_story(session, outlets: list, n_passages: int, rng: random.Random,
     """One story of n_passages passages; returns its id and its largest event's."""
     from sqlalchemy import insert
 
-    from app.cluster.features import article_vector
-    from app.db.models import Article, ArticleVector, Event, Passage, PassageEvent, Story
+    from app.db.models import Event, PassageEvent, Story
 
     sentences = seed_sentences()
     n_articles = min(OUTLETS, max(2, n_passages // 3))
@@ -48,22 +48,8 @@ def build_story(session, outlets: list, n_passages: int, rng: random.Random,
     members: list[dict] = []
     for a, size in enumerate(sizes):
         texts = [" ".join(rng.sample(sentences, 2)) for _ in range(size)]
-        clean = "\n\n".join(texts)
-        vectors = nrng.normal(size=(size, DIM)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        article = Article(outlet_id=outlets[a].id, story_id=story.id, title=f"Article {a} of story {story.id}",
-                          source_format="text", source_text=clean, clean_text=clean,
-                          content_hash=f"size-{story.id}-{a}", published=None)
-        session.add(article)
-        session.flush()
-        session.add(ArticleVector(article_id=article.id, embedding=article_vector(vectors),
-                                  embedding_model="all-MiniLM-L6-v2"))
-        offset, rows = 0, []
-        for p, text in enumerate(texts):
-            rows.append({"article_id": article.id, "position": p, "start": offset, "end": offset + len(text),
-                         "text": text, "embedding": vectors[p], "embedding_model": "all-MiniLM-L6-v2"})
-            offset += len(text) + 2
-        ids = session.scalars(insert(Passage).returning(Passage.id, sort_by_parameter_order=True), rows).all()
+        ids = store_synthetic_article(session, nrng, texts, outlet_id=outlets[a].id, story_id=story.id,
+                                      title=f"Article {a} of story {story.id}", content_hash=f"size-{story.id}-{a}")
         # the first two passages of each article in event 0, so every event page has several outlets
         members += [{"passage_id": pid, "event_id": events[0].id if p < 2 else events[rng.randrange(len(events))].id}
                     for p, pid in enumerate(ids) if p < 2 or rng.random() < 0.6]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import statistics
 import subprocess
@@ -39,15 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.labelled import read_records  # noqa: E402
 from bench.pages import synthetic_corpus_database  # noqa: E402
 from bench.procstat import cpu_seconds  # noqa: E402
+from bench.upload_latency import submit, wait_done  # noqa: E402
 
 ADMIN = "stream-bench-token"
 TARGET_PASSAGES = 60
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def upload_body(article: dict) -> dict:
@@ -69,18 +66,8 @@ def stories_of_about_60_passages(rows: list[dict], count: int) -> list[list[dict
     return [by_event[key] for _, key in sorted(sized)[:count]]
 
 
-def wait_done(http, job: dict) -> dict:
-    while job["status"] not in ("done", "failed"):
-        time.sleep(0.02)
-        job = http.get(job["url"]).json()
-    return job
-
-
 def upload(http, article: dict) -> dict:
-    r = http.post("/api/articles", json=upload_body(article))
-    if r.status_code != 202:
-        raise SystemExit(f"upload refused: {r.status_code} {r.text[:300]}")
-    return r.json()
+    return submit(http, upload_body(article))
 
 
 class Readers:
@@ -152,8 +139,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
         sample = random.Random(1).sample(event_ids, min(200, len(event_ids)))
         story_ids = sorted({session.get(Event, e).story_id for e in sample})
     base.get_engine().dispose()
-    real = stories_of_about_60_passages(read_jsonl(args.stories), args.changed)
-    stream = [a for a in read_jsonl(args.stream)]
+    real = stories_of_about_60_passages(read_records(args.stories), args.changed)
+    stream = read_records(args.stream)
     random.Random(2).shuffle(stream)
 
     env = cli_env(data_dir, PARALLAX_RATE_LIMIT_PER_MINUTE="0", PARALLAX_ADMIN_TOKEN=ADMIN,

@@ -25,19 +25,29 @@ from bench.pages import synthetic_corpus_database  # noqa: E402
 from bench.synthetic import seed_sentences  # noqa: E402
 
 
+def submit(http, body: dict) -> dict:
+    """`POST /api/articles`; the job it answers with (202), or stop with the refusal."""
+    r = http.post("/api/articles", json=body)
+    if r.status_code != 202:
+        raise SystemExit(f"upload refused: {r.status_code} {r.text[:300]}")
+    return r.json()
+
+
+def wait_done(http, job: dict) -> dict:
+    """The job polled every 20 ms until it is done or failed."""
+    while job["status"] not in ("done", "failed"):
+        time.sleep(0.02)
+        job = http.get(job["url"]).json()
+    return job
+
+
 def upload(http, rng: random.Random, sentences: list[str], k: int) -> tuple[float, float]:
     """(seconds to the job done, seconds until the story page shows the article)."""
     code = f"UPLOAD{k}X{rng.randrange(10**9)}"
     title = f"Report {code}"
     body = {"title": title, "text": " ".join(rng.sample(sentences, 6)), "outlet": f"Latency outlet {k % 3}"}
     start = time.perf_counter()
-    r = http.post("/api/articles", json=body)
-    if r.status_code != 202:
-        raise SystemExit(f"upload refused: {r.status_code} {r.text[:300]}")
-    job = r.json()
-    while job["status"] not in ("done", "failed"):
-        time.sleep(0.02)
-        job = http.get(job["url"]).json()
+    job = wait_done(http, submit(http, body))
     done = time.perf_counter() - start
     if job["status"] == "failed":
         raise SystemExit(f"upload failed: {job['error']}")

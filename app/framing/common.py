@@ -85,9 +85,14 @@ def parse(passages: list[PassageIn]) -> dict[int, object]:
         for p in passages:
             _DOCS.move_to_end(p.text)
             out[p.id] = _DOCS[p.text]
-        while len(_DOCS) > _DOC_CACHE_SIZE:
-            _DOCS.popitem(last=False)
+        _trim_docs()
         return out
+
+
+def _trim_docs() -> None:
+    """The least recently used parses out past _DOC_CACHE_SIZE (the caller holds _DOCS_LOCK)."""
+    while len(_DOCS) > _DOC_CACHE_SIZE:
+        _DOCS.popitem(last=False)
 
 
 def unparsed(texts) -> list[str]:
@@ -102,8 +107,7 @@ def remember(docs: dict[str, object]) -> None:
         for text, doc in docs.items():
             _DOCS[text] = doc
             _DOCS.move_to_end(text)
-        while len(_DOCS) > _DOC_CACHE_SIZE:
-            _DOCS.popitem(last=False)
+        _trim_docs()
 
 
 def parses_of(texts) -> dict[str, object]:
