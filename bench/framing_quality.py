@@ -8,8 +8,11 @@ story through the project's own code: the app's passage splitter, then `analyse_
 story page reads it. The gold (`meta.bias_spans`) is read only for scoring. Titles are left out:
 they are not passages.
 
-- Loaded wording: what the wording panel highlights (loaded-term hits in the outlet's own words,
-  and the spans of its distinctive terms). Span precision: highlights overlapping any gold bias
+- Loaded wording: what the passages highlight (loaded-term hits and evaluative words, in the
+  outlet's own words and inside quotes), alone and with the spans of the wording panel's
+  distinctive terms. The evaluative-word model was fitted on basil-dev (bench/fit_evaluative.py
+  prints its topic-wise cross-validated figure, the one to quote for unseen news): on basil-dev
+  this figure is in-sample. Span precision: highlights overlapping any gold bias
   span; recall: gold lexical spans overlapped by a highlight. The same per sentence. References
   on the same text: random words (as many as the app highlights per article), every word of
   VADER's lexicon, every adjective and adverb that is not part of a name.
@@ -202,7 +205,7 @@ def main() -> None:
             gold_lexical = [(g["start"], g["end"]) for g in gold if g["bias"] == "lexical"]
             mine = sorted(set(found.get(a, [])))
             highlights_seen += len(mine)
-            candidates = {"Parallax loaded and evaluative words (marked in passages)": sorted(set(loaded.get(a, []))),
+            candidates = {"Parallax loaded and evaluative words (in-sample)": sorted(set(loaded.get(a, []))),
                           "Parallax loaded + distinctive wording": mine}
             candidates.update(reference_highlights(row["text"], len(mine), rng, vader))
             for name, predicted in candidates.items():

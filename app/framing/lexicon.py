@@ -31,24 +31,33 @@ def _pattern(term: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def compiled() -> list[tuple[str, str, re.Pattern]]:
-    """(term, category, regex), longest terms first so "so-called" wins over "called"."""
+def compiled() -> list[tuple[str, str, str, re.Pattern]]:
+    """(term, category, literal start, regex), longest terms first so "so-called" wins over "called".
+    The literal start (the first word up to a wildcard or apostrophe, lower-cased) must be in a text
+    for the term to match there: most regexes need not run at all."""
     entries = [(t, cat) for cat, terms in read_sections(LEXICON_FILE).items() for t in terms]
     entries.sort(key=lambda e: -len(e[0]))
-    return [(t, cat, re.compile(_pattern(t), re.IGNORECASE)) for t, cat in entries]
+    return [(t, cat, re.split(r"[\s\-*'’]", t.strip().lower())[0], re.compile(_pattern(t), re.IGNORECASE))
+            for t, cat in entries]
+
+
+@lru_cache(maxsize=8192)
+def _hits(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, term, category) of each hit in the text; overlapping hits keep the longest term."""
+    lower = text.lower()
+    hits: list[tuple[int, int, str, str]] = []
+    for term, category, start, regex in compiled():
+        if start not in lower:
+            continue
+        for m in regex.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e, _, _ in hits):
+                hits.append((m.start(), m.end(), term, category))
+    return tuple(sorted(hits))
 
 
 def find_loaded(passage: PassageIn) -> list[LexiconHit]:
-    """Every lexicon hit in the passage; overlapping hits keep the longest term."""
-    hits: list[LexiconHit] = []
-    taken: list[tuple[int, int]] = []
-    for term, category, regex in compiled():
-        for m in regex.finditer(passage.text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            hits.append(LexiconHit(term, category, span_of(passage, m.start(), m.end())))
-    return sorted(hits, key=lambda h: h.span.start)
+    """Every lexicon hit in the passage, in text order; overlapping hits keep the longer term."""
+    return [LexiconHit(term, category, span_of(passage, start, end)) for start, end, term, category in _hits(passage.text)]
 
 
 @lru_cache(maxsize=1)

@@ -154,6 +154,11 @@ def _read(passage: PassageIn, doc) -> list[Sentence]:
     return found
 
 
+def sentence_scores(passage: PassageIn, doc) -> list[tuple[int, int, float]]:
+    """(start, end, probability of being one-sided) of each sentence of the passage."""
+    return [(s, e, score) for s, e, _, score, _ in _read(passage, doc)]
+
+
 def analyse_one_sided(passages: list[PassageIn], docs: dict) -> list[OutletOneSided]:
     threshold = sentence_model().threshold
     read = {p.id: _read(p, docs[p.id]) for p in passages}

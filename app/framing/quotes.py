@@ -10,7 +10,9 @@ closed ("the so-called “plan") stays unbalanced."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _REOPENED = re.compile(r"\s*[\"“„«]")  # after a line break: the next paragraph opens with a quote mark
 OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "”"}
@@ -50,8 +52,10 @@ def _close_all(stack: list[tuple[str, int]], found: list[QuoteSpan], end: int) -
         found.append(QuoteSpan(start, end, len(stack)))
 
 
-def find_quotes(text: str) -> list[QuoteSpan]:
-    """Quote spans with depth; unbalanced marks are ignored, except across paragraphs (above)."""
+@lru_cache(maxsize=8192)
+def find_quotes(text: str) -> tuple[QuoteSpan, ...]:
+    """Quote spans with depth; unbalanced marks are ignored, except across paragraphs (above).
+    Computed once per text: wording, tone and attribution all read a passage's quotes."""
     stack: list[tuple[str, int]] = []  # (expected closer, start)
     found: list[QuoteSpan] = []
     for i, ch in enumerate(text):
@@ -83,15 +87,16 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             _close_all(stack, found, len(text.rstrip()))  # a quote the passage cuts off at its end
         elif _sentence_start(text, stack[0][1]):
             _close_all(stack, found, _paragraph_end(text, stack[0][1]))
-    return sorted(found, key=lambda q: (q.start, q.depth))
+    return tuple(sorted(found, key=lambda q: (q.start, q.depth)))
 
 
-def quoted_ranges(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def quoted_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each outermost quotation, marks included."""
-    return [(q.start, q.end) for q in find_quotes(text) if q.depth == 0]
+    return tuple((q.start, q.end) for q in find_quotes(text) if q.depth == 0)
 
 
-def inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+def inside(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in ranges)
 
 

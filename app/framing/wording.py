@@ -15,6 +15,7 @@ from app.framing.common import JsonMixin, Span, by_outlet, parse, span_of, words
 from app.framing.evaluative import find_evaluative
 from app.framing.inputs import PassageIn
 from app.framing.lexicon import LexiconHit, find_loaded
+from app.framing.one_sided import sentence_scores
 from app.framing.quotes import inside, quoted_ranges
 
 STOP = frozenset(STOP_WORDS) | {"'s", "s", "t", "said", "says", "mr", "ms", "mrs"}
@@ -43,12 +44,12 @@ class OutletWording(JsonMixin):
     loaded: list[LexiconHit]
     loaded_count: int
     quoted_loaded: list[LexiconHit] = field(default_factory=list)  # inside direct quotes: the speakers' words
-    evaluative: list[LexiconHit] = field(default_factory=list)  # evaluative.py: rare modifiers, sentiment words
+    evaluative: list[LexiconHit] = field(default_factory=list)  # evaluative.py: words a fitted word model marks
     quoted_evaluative: list[LexiconHit] = field(default_factory=list)
     explain: str = ("distinctive: top terms by log-odds z; loaded: hits of the shipped loaded-term lexicon in the "
                     "outlet's own words; quoted_loaded: hits inside direct quotations, the speakers' words; "
-                    "evaluative: each article's most unusual and charged adjectives, adverbs and sentiment words "
-                    "beyond the lexicon (quoted_evaluative: inside quotations)")
+                    "evaluative: words beyond the lexicon that a word model fitted on BASIL's lexical-bias annotations "
+                    "reads as loaded, each with what weighed most (quoted_evaluative: inside quotations)")
 
 
 def terms(passage: PassageIn) -> list[tuple[str, int, int]]:
@@ -86,6 +87,7 @@ def analyse_wording(passages: list[PassageIn], *, background: list[PassageIn] | 
     groups = by_outlet(passages)
     found = {p.id: terms(p) for p in passages}
     counts = {o: Counter(t for p in ps for t, _, _ in found[p.id]) for o, ps in groups.items()}
+    lemmas = {o: {t.lemma_.lower() for p in ps for t in docs[p.id] if t.is_alpha} for o, ps in groups.items()}
     prior = Counter(t for p in (background or passages) for t, _, _ in (found.get(p.id) or terms(p)))
     result = []
     for outlet, ps in groups.items():
@@ -107,15 +109,13 @@ def analyse_wording(passages: list[PassageIn], *, background: list[PassageIn] | 
                     break
         own, quoted, rated, quoted_rated = [], [], [], []
         ranges = {p.id: quoted_ranges(p.text) for p in ps}
-        articles: dict[int, list] = {}
+        shared = frozenset(w for other, used in lemmas.items() if other != outlet for w in used)
         for p in ps:
             hits = find_loaded(p)
             for h in hits:
                 (quoted if inside(ranges[p.id], h.span.start, h.span.end) else own).append(h)
-            articles.setdefault(p.article_id, []).append((p, docs[p.id], [(h.span.start, h.span.end) for h in hits]))
-        shared = frozenset(w for other, c in counts.items() if other != outlet for w in c)
-        for article in articles.values():
-            for h in find_evaluative(article, shared):
-                (quoted_rated if inside(ranges[h.span.passage_id], h.span.start, h.span.end) else rated).append(h)
+            loaded = [(h.span.start, h.span.end, h.category) for h in hits]
+            for h in find_evaluative(p, docs[p.id], loaded, shared, sentence_scores(p, docs[p.id])):
+                (quoted_rated if inside(ranges[p.id], h.span.start, h.span.end) else rated).append(h)
         result.append(OutletWording(outlet, chosen, own, len(own), quoted, rated, quoted_rated))
     return result

@@ -90,6 +90,15 @@ def _add(found: Spans, span: dict | None, mark: Mark) -> None:
         found.setdefault(span["passage_id"], []).append((span["start"], span["end"], mark))
 
 
+def _evaluative_reason(category: str) -> str:
+    """Why a word was marked, from its category ("evaluative word: what weighed most"). An older snapshot's
+    hits carry no reasons: they were the article's rarest and most charged modifiers."""
+    _, _, weighed = category.partition(": ")
+    if not weighed:
+        return "among its article's most unusual and charged adjectives, adverbs and sentiment words"
+    return f"read as loaded by a word model fitted on annotated news ({weighed})"
+
+
 def framing_spans(framing: dict[str, Any] | None) -> Spans:
     """Attribution verbs, loaded terms, the naming terms that differ from the referent's plain name and
     the sentences read as one-sided, from an EventFraming or StoryFraming JSON."""
@@ -115,8 +124,7 @@ def framing_spans(framing: dict[str, Any] | None) -> Spans:
                 _add(found, hit["span"], Mark("loaded", why))
         for key, suffix in (("evaluative", ""), ("quoted_evaluative", quoted)):
             for hit in outlet.get(key, []):
-                why = (f"evaluative word: ‘{hit['span']['text']}’, among this article's most unusual and charged "
-                       f"adjectives, adverbs and sentiment words{suffix}")
+                why = f"evaluative word: ‘{hit['span']['text']}’, {_evaluative_reason(hit['category'])}{suffix}"
                 _add(found, hit["span"], Mark("loaded", why))
     for outlet in framing.get("one_sided", []):  # an older snapshot has none
         for sent in outlet["sentences"]:

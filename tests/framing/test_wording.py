@@ -57,13 +57,26 @@ def _evaluative(*texts, outlet="a"):
     return mine
 
 
-def test_the_most_unusual_and_charged_words_of_an_article_are_marked_as_evaluative():
+def test_charged_words_are_marked_as_evaluative_and_plain_reporting_is_not():
     mine = _evaluative("The senator gave a scathing, vitriolic speech about the new budget on Monday, and aides "
                        "said the plan would cut spending on schools by ten percent over the next three years.")
     marked = [h.span.text for h in mine.evaluative]
     assert marked and set(marked) <= {"scathing", "vitriolic"}
-    assert all(h.category == "evaluative word" for h in mine.evaluative)
     assert "new" not in marked and "Monday" not in marked and "senator" not in marked
+
+
+def test_each_evaluative_word_says_what_weighed_most():
+    mine = _evaluative("Critics called the plan a shameless, cynical and dishonest ploy that would gut schools.")
+    assert {h.span.text for h in mine.evaluative} >= {"shameless", "dishonest"}
+    for hit in mine.evaluative:
+        kind, _, why = hit.category.partition(": ")
+        assert kind == "evaluative word" and why, hit
+
+
+def test_a_word_the_lexicon_marks_is_not_marked_again_as_evaluative():
+    mine = _evaluative("The regime's so-called reform drew scathing criticism from the opposition on Tuesday.")
+    assert [h.span.text for h in mine.loaded] == ["regime", "so-called"]
+    assert not {h.span.text for h in mine.evaluative} & {"regime", "so-called", "so", "called"}
 
 
 def test_evaluative_words_go_where_the_article_is_charged_not_one_per_passage():

@@ -96,11 +96,14 @@ def test_evaluative_words_are_marked_and_quoted_ones_say_whose_words_they_are():
     framing = {"wording": [{
         "loaded": [],
         "quoted_loaded": [{"term": "sham", "category": "evaluative modifier", "span": span(30, 34, "sham")}],
-        "evaluative": [{"term": "scathing", "category": "evaluative word", "span": span(2, 10, "scathing")}],
+        "evaluative": [{"term": "scathing", "category": "evaluative word: a rare word, a negative sentiment word",
+                        "span": span(2, 10, "scathing")}],
         "quoted_evaluative": [{"term": "grotesque", "category": "evaluative word", "span": span(15, 24, "grotesque")}],
     }]}
     found = {(s, e): m for s, e, m in framing_spans(framing)[1]}
     assert found[(2, 10)].kind == "loaded" and found[(2, 10)].why.startswith("evaluative word: ‘scathing’")
+    assert found[(2, 10)].why.endswith("(a rare word, a negative sentiment word)")
+    assert "most unusual and charged" in found[(15, 24)].why  # a snapshot's hit from before the word model
     assert "inside a quote" not in found[(2, 10)].why
     assert "inside a quote: the speaker's words" in found[(15, 24)].why
     assert found[(30, 34)].why.startswith("loaded term (evaluative modifier): ‘sham’ (inside a quote")
