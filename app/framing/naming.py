@@ -88,7 +88,8 @@ def _resolve(toks, head, ent, people: dict[str, tuple[str, str, str]]):
             return f"act:{acts[phrase]}", acts[phrase], "act"
     surname = surname_of(head)
     known = people.get(surname) or people.get(f"word:{surname}")
-    if head.pos_ == "PROPN" and known and head.ent_type_ not in NOT_NAMES:  # "Kelly" after "John Kelly"
+    # "Kelly" after "John Kelly"; "Trump has..." at a sentence start, which the tagger reads as a noun
+    if known and head.ent_type_ not in NOT_NAMES and (head.pos_ == "PROPN" or head.pos_ == "NOUN" and head.is_title):
         return register_titles(toks, head, known, people, titles)
     if surname in capitals():
         return None  # a city is no one's surname: "Breitbart London" read as a person

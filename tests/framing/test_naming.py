@@ -275,3 +275,12 @@ def test_an_organisations_head_noun_alone_is_that_organisation_when_only_one_end
                "The committee left.",
                "The committee spoke. The committee left. The Democratic National Committee sued.")
     assert row(two, "the committee").kind == "thing"
+
+
+def test_a_known_surname_opening_a_sentence_stays_the_persons_even_when_tagged_as_a_noun():
+    ps = [passage("President Donald Trump met the Japanese prime minister on Tuesday.", id=1, outlet="a"),
+          passage("Trump has nominated Pompeo to lead the State Department.", id=2, outlet="a"),
+          passage("President Donald Trump spoke with reporters.", id=3, outlet="b")]
+    rows = analyse_naming(ps, docs_for(*ps))
+    [trump] = [r for r in rows if r.referent == "Donald Trump"]
+    assert any(s.passage_id == 2 for t in trump.terms["a"] for s in t.spans)
