@@ -108,3 +108,46 @@ def test_a_parse_read_back_gives_the_same_analysis():
     back = parses.doc_from_bytes(parses.doc_to_bytes(doc))
     assert [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in back] == \
         [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in doc]
+
+
+def kept_framings(session) -> set[tuple[str, int]]:
+    return {(kind, subject_id) for kind, subject_id in session.execute(select(Framing.kind, Framing.subject_id))}
+
+
+def keep(session, *subjects: tuple[str, int]) -> None:
+    session.execute(text("INSERT INTO framings (kind, subject_id, inputs, body) VALUES (:kind, :id, '\\x00', '{}')"),
+                    [{"kind": kind, "id": subject_id} for kind, subject_id in subjects])
+
+
+def test_a_kept_framing_goes_with_the_story_or_event_it_framed(session):
+    story, other = make_story(session, events=2), make_story(session)
+    first, second = story.events[0].id, story.events[1].id
+    mine = {("story", story.id), ("event", first), ("event", second), ("story", other.id)}
+    session.execute(text("DELETE FROM framings"))  # what other tests' stores kept
+    keep(session, *mine)
+    session.execute(text("DELETE FROM events WHERE id = :id"), {"id": first})  # a regroup replaced it
+    assert kept_framings(session) == {("story", story.id), ("event", second), ("story", other.id)}
+    session.execute(text("DELETE FROM stories WHERE id = :id"), {"id": story.id})  # its events go too
+    assert kept_framings(session) == {("story", other.id)}
+
+
+def test_emptying_the_events_forgets_every_event_framing(fresh_database):
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.db.migrate import upgrade
+
+    engine = create_engine(fresh_database)
+    try:
+        with engine.begin() as conn:
+            upgrade(conn)
+        with Session(engine) as session:
+            session.execute(text("INSERT INTO stories (id, title) VALUES (1, 'a')"))
+            session.execute(text("INSERT INTO events (id, story_id, label) VALUES (2, 1, ''), (3, 1, '')"))
+            keep(session, ("story", 1), ("event", 2), ("event", 3))
+            session.commit()
+            session.execute(text("TRUNCATE events CASCADE"))
+            session.commit()
+            assert kept_framings(session) == {("story", 1)}
+    finally:
+        engine.dispose()
