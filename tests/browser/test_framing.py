@@ -192,3 +192,26 @@ def test_at_desktop_width_the_panels_fill_the_width_in_reading_order(server, pag
         blank = 1 - filled / (layout["width"] * layout["height"])
         assert blank < 0.15, f"{name}: {blank:.0%} of the panels' area is blank"
         shot(page, f"{name}-1280px")
+
+
+def test_the_tone_table_fits_a_phone(server, browser, claimed_event):
+    """At 390 px the tone table stacks (each outlet on its line, its two figures below it): it does not
+    scroll sideways, every figure is in view, and it is still a table with a row header per outlet."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        for path in (claimed_event["story"], claimed_event["path"]):
+            phone.goto(server + path)
+            region = phone.get_by_role("region", name="Tone by outlet")
+            assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the tone table scrolls sideways"
+            table = region.get_by_role("table")
+            outlets = table.get_by_role("rowheader")
+            assert outlets.count() >= 2
+            assert table.get_by_role("cell").count() == 2 * outlets.count()
+            assert table.get_by_role("columnheader", name="Sentiment").is_visible()
+            edge = region.bounding_box()
+            for k in range(table.get_by_role("cell").count()):
+                cell = table.get_by_role("cell").nth(k).bounding_box()
+                assert edge["x"] <= cell["x"] and cell["x"] + cell["width"] <= edge["x"] + edge["width"] + 0.5
+    finally:
+        context.close()
