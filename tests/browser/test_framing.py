@@ -140,6 +140,8 @@ def test_story_coverage_grid_fits_a_phone_and_wide_tables_say_they_scroll(server
         region = phone.locator(".panel .table-scroll").first
         assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
         assert region.evaluate("r => r.scrollWidth > r.clientWidth"), "the attribution table is wider than a phone"
+        caption, edge = region.locator("caption").bounding_box(), region.bounding_box()
+        assert caption["x"] + caption["width"] <= edge["x"] + edge["width"] + 0.5, "the caption runs out of view"
         region.focus()
         assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == region.get_attribute("aria-label")
         phone.keyboard.press("ArrowRight")
