@@ -140,6 +140,8 @@ def test_story_coverage_grid_fits_a_phone_and_wide_tables_say_they_scroll(server
         region = phone.locator(".panel .table-scroll").first
         assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
         assert region.evaluate("r => r.scrollWidth > r.clientWidth"), "the attribution table is wider than a phone"
+        caption, edge = region.locator("caption").bounding_box(), region.bounding_box()
+        assert caption["x"] + caption["width"] <= edge["x"] + edge["width"] + 0.5, "the caption runs out of view"
         region.focus()
         assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == region.get_attribute("aria-label")
         phone.keyboard.press("ArrowRight")
@@ -151,10 +153,67 @@ def test_story_coverage_grid_fits_a_phone_and_wide_tables_say_they_scroll(server
         context.close()
 
 
-def test_story_and_event_pages_at_desktop_width(server, page, claimed_event):
+# Each framing panel's box and how far down its content reaches (its children with their margins, plus
+# the panel's own padding and border): a panel stretched to its row's height is blank below that.
+PANEL_BOXES = """g => {
+    const box = e => e.getBoundingClientRect();
+    const panels = [...g.children].map(p => {
+        const style = getComputedStyle(p), b = box(p);
+        const end = Math.max(...[...p.children].map(c => box(c).bottom + parseFloat(getComputedStyle(c).marginBottom)));
+        const filled = end + parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth) - b.top;
+        return {id: p.id, left: b.left, top: b.top, right: b.right, width: b.width, filled: Math.min(filled, b.height)};
+    });
+    const b = box(g);
+    return {left: b.left, right: b.right, width: b.width, height: b.height, panels};
+}"""
+
+
+def panel_rows(layout: dict) -> list[list[dict]]:
+    """The panels as the eye reads them: rows from the top, each from the left."""
+    rows: dict[int, list[dict]] = {}
+    for p in layout["panels"]:
+        rows.setdefault(round(p["top"]), []).append(p)
+    return [sorted(row, key=lambda p: p["left"]) for _, row in sorted(rows.items())]
+
+
+def test_at_desktop_width_the_panels_fill_the_width_in_reading_order(server, page, claimed_event):
+    """At 1280 px the panels leave no empty cell at the end of a row and no tall blank beside a short
+    panel, and they read, left to right and top to bottom, in the order Tab and a screen reader take."""
     page.set_viewport_size({"width": 1280, "height": 900})
     for path, name in ((claimed_event["story"], "story"), (claimed_event["path"], "event")):
         page.goto(server + path)
-        columns = page.eval_on_selector(".framing .panels", "p => getComputedStyle(p).gridTemplateColumns.split(' ').length")
-        assert columns >= 3, "the panels use the width"
+        layout = page.eval_on_selector(".framing .panels", PANEL_BOXES)
+        rows = panel_rows(layout)
+        seen = [p["id"] for row in rows for p in row]
+        assert seen == [p["id"] for p in layout["panels"]], f"{name}: the panels are shown out of the page's order"
+        assert any(len(row) > 1 for row in rows), f"{name}: no two panels side by side"
+        for row in rows:
+            assert abs(row[0]["left"] - layout["left"]) <= 1 and abs(row[-1]["right"] - layout["right"]) <= 1, (
+                f"{name}: a row of panels leaves part of the width empty: {[p['id'] for p in row]}")
+        filled = sum(p["width"] * p["filled"] for p in layout["panels"])
+        blank = 1 - filled / (layout["width"] * layout["height"])
+        assert blank < 0.15, f"{name}: {blank:.0%} of the panels' area is blank"
         shot(page, f"{name}-1280px")
+
+
+def test_the_tone_table_fits_a_phone(server, browser, claimed_event):
+    """At 390 px the tone table stacks (each outlet on its line, its two figures below it): it does not
+    scroll sideways, every figure is in view, and it is still a table with a row header per outlet."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        for path in (claimed_event["story"], claimed_event["path"]):
+            phone.goto(server + path)
+            region = phone.get_by_role("region", name="Tone by outlet")
+            assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the tone table scrolls sideways"
+            table = region.get_by_role("table")
+            outlets = table.get_by_role("rowheader")
+            assert outlets.count() >= 2
+            assert table.get_by_role("cell").count() == 2 * outlets.count()
+            assert table.get_by_role("columnheader", name="Sentiment").is_visible()
+            edge = region.bounding_box()
+            for k in range(table.get_by_role("cell").count()):
+                cell = table.get_by_role("cell").nth(k).bounding_box()
+                assert edge["x"] <= cell["x"] and cell["x"] + cell["width"] <= edge["x"] + edge["width"] + 0.5
+    finally:
+        context.close()

@@ -108,7 +108,11 @@ def test_story_page_contrasts_verbs_naming_and_loaded_terms(client, seeds):
     assert "how " + a + " names Russia" in explanation(page, marks(page, "Kremlin")[0])
     independence = page.select_one(".panel[id$='-independence']").get_text(" ", strip=True)
     assert "3 articles, 3 independent reports" in independence
-    assert [h.get_text() for h in page.select(".framing .panel > h3")][:2] == ["Independence", "Naming"]
+    titles = [h.get_text() for h in page.select(".framing .panel > h3")]
+    assert titles == ["Independence", "Naming", "Attribution", "Tone", "One-sided content", "Distinctive wording"]
+    wording = page.select_one(".panel[id$='-wording']")  # one part per outlet, set side by side on desktop
+    assert len(wording.select(".outlet-blocks > .outlet-block")) == 3
+    assert all(b.select_one("table.terms-table") for b in wording.select(".outlet-block"))
     assert len(page.select("table.grid tbody tr")) == len(story.events)  # the coverage grid, unchanged
 
 
