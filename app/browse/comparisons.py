@@ -107,7 +107,8 @@ def _comparison(event: Event, story: StoryRef, passages: list[Passage], story_co
         for key, c in story_columns.columns.items()
         if key not in reported.columns
     ]
-    return EventComparison(event=EventRef.of(event), story=story, columns=columns, missing=missing)
+    return EventComparison(event=EventRef.of(event), story=story, columns=columns, missing=missing,
+                           story_order=list(story_columns.columns))
 
 
 def _store() -> FramingStore:

@@ -129,6 +129,7 @@ class EventComparison(BaseModel):
     story: StoryRef
     columns: list[OutletColumn]  # outlets that reported the event
     missing: list[OutletColumn] = []  # outlets of the story that did not
+    story_order: list[str] = []  # column keys of all the story's outlets, in the story page's order
     framing: dict[str, Any] | None = Field(default=None, description=FRAMING_EVENT)
     framing_read: int | None = None  # how many of its passages the framing read, when not all
 

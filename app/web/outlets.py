@@ -5,7 +5,7 @@ panel as above its column; the colour is a class outlet-c0 ... outlet-c7 (static
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.browse.framing import column_label
@@ -42,16 +42,19 @@ class PageOutlets:
     by_key: dict[str, OutletLink]  # the same links by column key ("outlet-5", "article-9")
 
     @classmethod
-    def of(cls, columns: Iterable[OutletColumn]) -> PageOutlets:
+    def of(cls, columns: Iterable[OutletColumn], story_order: Sequence[str] = ()) -> PageOutlets:
+        """`story_order`: the column keys in the story page's order, for an event page, so that each
+        outlet has the colour it has on its story's page (else: the colours follow the columns)."""
         by_label: dict[str, OutletLink] = {}
         by_key: dict[str, OutletLink] = {}
+        colour = {key: n for n, key in enumerate(story_order)}
         for col in columns:
             label = column_label(col)
             if label not in by_label:
                 href = col.outlet.path or (col.articles[0].path if col.articles else None)
                 taken = {o.abbr for o in by_label.values()}
-                by_label[label] = OutletLink(label, href, f"outlet-c{len(by_label) % COLOURS}",
-                                             abbreviation(label, taken))
+                n = colour.get(col.key, len(by_label))
+                by_label[label] = OutletLink(label, href, f"outlet-c{n % COLOURS}", abbreviation(label, taken))
             by_key.setdefault(col.key, by_label[label])
         return cls(by_label, by_key)
 

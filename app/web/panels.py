@@ -77,7 +77,7 @@ def event_panels(comparison: EventComparison) -> Panels | None:
     if not framing:
         return None
     texts = {p.id: p.text for col in comparison.columns for p in col.passages}
-    page = PageOutlets.of(comparison.columns + comparison.missing)
+    page = PageOutlets.of(comparison.columns + comparison.missing, comparison.story_order)
     panels = _common(framing, page, texts)
     panels.diffs = diff_views(framing, texts, page.link)
     omitted = page.ordered(framing.get("omitted_by", []))

@@ -76,6 +76,14 @@ def test_an_event_page_names_each_outlet_alike(client, story):
         assert [k for k in order if k in seen] == seen, panel.get("id")
 
 
+def test_an_outlet_has_on_an_event_page_the_colour_it_has_on_its_story_page(client, story):
+    grid = dict(keys(page(client, f"/stories/{story.id}").select_one("table.grid thead")))
+    for event in story.events:  # the second event is not reported by the story's second outlet
+        doc = page(client, f"/events/{event.id}")
+        shown = dict(keys(doc.select_one(".columns")) + keys(doc.select_one(".missing") or doc.new_tag("p")))
+        assert shown == grid, event.label
+
+
 def test_each_panel_explains_itself_once_on_demand(client, story):
     doc = page(client, f"/stories/{story.id}")
     for panel in doc.select(".framing .panel"):
