@@ -59,7 +59,8 @@ def db_check() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def ingest(paths: tuple[Path, ...]) -> None:
-    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl)."""
+    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl), then keep the framing of
+    the stories they joined (unless PARALLAX_FRAME_ON_INGEST=false)."""
     from tqdm import tqdm
 
     from app.db.base import session_scope
