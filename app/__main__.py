@@ -192,7 +192,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
 
     from app.db.base import session_scope
     from app.embed.model import get_embedder
-    from app.framing.common import nlp as framing_nlp
+    from app.framing.analysis import warm_up as warm_up_framing
     from app.pipeline import prepare_database, seed_if_empty
 
     settings = get_settings()
@@ -208,7 +208,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
             "PARALLAX_ADMIN_TOKEN is not set: anyone who reaches %s can add and delete articles", listen)
     embedder = get_embedder()
     prepare_database(embedder)
-    framing_nlp()  # loaded now rather than by the first reader of a page with framing
+    warm_up_framing()  # its models loaded now rather than by the first reader of a page with framing
     if seed:
         with session_scope() as session:
             for r in seed_if_empty(session):
