@@ -120,8 +120,9 @@ class OutletColumn(BaseModel):
     key: str  # "outlet-5", or "article-9" when the outlet is unknown
     outlet: OutletRef
     articles: list[ArticleRef]
-    passages: list[PassageView] = []  # its passages reporting the event
-    only_here: list[PassageView] = []  # its passages of the story that are in no event
+    # Made empty by a factory, not copied from a default: a large story's page makes thousands.
+    passages: list[PassageView] = Field(default_factory=list)  # its passages reporting the event
+    only_here: list[PassageView] = Field(default_factory=list)  # its passages of the story that are in no event
 
 
 class EventComparison(BaseModel):
