@@ -140,7 +140,7 @@ def frame_story(session: Session, story_id: int) -> None:
     upload) it is kept before the article shows."""
     from app.browse.comparisons import get_story_overview
 
-    get_story_overview(session=session, story_id=story_id, framing=True)
+    get_story_overview(session=session, story_id=story_id, framing=True, reader_waits=False)
 
 
 def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:

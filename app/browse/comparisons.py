@@ -136,7 +136,10 @@ def get_event_comparison(*, session: Session, event_id: int, framing: bool = Fal
     return comparison
 
 
-def get_story_overview(*, session: Session, story_id: int, framing: bool = False) -> StoryOverview | None:
+def get_story_overview(*, session: Session, story_id: int, framing: bool = False,
+                       reader_waits: bool = True) -> StoryOverview | None:
+    """The story's grid and events; with `framing`, its framing analysis too (story_framing: with no
+    reader waiting, as when a worker keeps it, the full sample even where none was kept)."""
     story = session.scalars(
         select(Story).where(Story.id == story_id).options(selectinload(Story.events))
     ).one_or_none()
@@ -154,5 +157,5 @@ def get_story_overview(*, session: Session, story_id: int, framing: bool = False
     events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
     overview = StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
     if framing:
-        overview.framing = story_framing(overview, _store())
+        overview.framing = story_framing(overview, _store(), reader_waits=reader_waits)
     return overview

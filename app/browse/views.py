@@ -154,6 +154,8 @@ class StoryOverview(BaseModel):
     events: list[EventComparison]
     framing: dict[str, Any] | None = Field(default=None, description=FRAMING_STORY)
     framing_read: int | None = None  # how many of its passages the framing read, when not all
+    # True: none was kept, so this view read the smaller sample a waiting reader gets (app.browse.framing)
+    framing_first_view: bool = False
 
     @property
     def passage_count(self) -> int:
