@@ -194,6 +194,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
     from app.embed.model import get_embedder
     from app.framing.analysis import warm_up as warm_up_framing
     from app.pipeline import prepare_database, seed_if_empty
+    from app.web.templating import compile_templates
 
     settings = get_settings()
     listen = host or settings.host
@@ -209,6 +210,7 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
     embedder = get_embedder()
     prepare_database(embedder)
     warm_up_framing()  # its models loaded now rather than by the first reader of a page with framing
+    compile_templates()
     if seed:
         with session_scope() as session:
             for r in seed_if_empty(session):

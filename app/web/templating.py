@@ -20,6 +20,12 @@ templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, auth_re
 templates.env.filters["page_outlets"] = PageOutlets.of  # columns -> each outlet's label, place and colour
 
 
+def compile_templates() -> None:
+    """Every template compiled now (some 0.3 s in all), not by the first request that renders it."""
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
