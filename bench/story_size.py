@@ -171,12 +171,13 @@ def main() -> None:
         print("framing kept at import: " + ", ".join(f"{s:.2f} s" for s in framed), flush=True)
         kept = first_views(env, built, args.timeout, "kept")
     print()
-    print("| passages | framing kept at import | story first view, kept | cold | story bytes | story stored "
-          "| event first view, kept | cold | event bytes | event stored |")
+    print("| passages | framing kept at import | story first view, kept | cold | story HTML, kept / cold "
+          "| story stored | event first view, kept | cold | event HTML, kept / cold | event stored |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, seconds, (s1, s2, e1, e2), (c1, _, d1, _) in zip(sizes, framed, kept, cold, strict=True):
-        print(f"| {n:,} | {seconds:.2f} s | {s1[0]:.2f} s | {c1[0]:.2f} s | {s1[1]:,} B | {s2[0] * 1000:.0f} ms "
-              f"| {e1[0]:.2f} s | {d1[0]:.2f} s | {e1[1]:,} B | {e2[0] * 1000:.0f} ms |")
+        print(f"| {n:,} | {seconds:.2f} s | {s1[0]:.2f} s | {c1[0]:.2f} s | {s1[1]:,} / {c1[1]:,} B "
+              f"| {s2[0] * 1000:.0f} ms | {e1[0]:.2f} s | {d1[0]:.2f} s | {e1[1]:,} / {d1[1]:,} B "
+              f"| {e2[0] * 1000:.0f} ms |")
 
 
 if __name__ == "__main__":
