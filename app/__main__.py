@@ -59,7 +59,8 @@ def db_check() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def ingest(paths: tuple[Path, ...]) -> None:
-    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl)."""
+    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl), then keep the framing of
+    the stories they joined (unless PARALLAX_FRAME_ON_INGEST=false)."""
     from tqdm import tqdm
 
     from app.db.base import session_scope
@@ -191,8 +192,9 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
 
     from app.db.base import session_scope
     from app.embed.model import get_embedder
-    from app.framing.common import nlp as framing_nlp
+    from app.framing.analysis import warm_up as warm_up_framing
     from app.pipeline import prepare_database, seed_if_empty
+    from app.web.templating import compile_templates
 
     settings = get_settings()
     listen = host or settings.host
@@ -207,7 +209,8 @@ def serve(host: str | None, port: int | None, seed: bool) -> None:
             "PARALLAX_ADMIN_TOKEN is not set: anyone who reaches %s can add and delete articles", listen)
     embedder = get_embedder()
     prepare_database(embedder)
-    framing_nlp()  # loaded now rather than by the first reader of a page with framing
+    warm_up_framing()  # its models loaded now rather than by the first reader of a page with framing
+    compile_templates()
     if seed:
         with session_scope() as session:
             for r in seed_if_empty(session):

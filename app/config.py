@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     job_heartbeat_s: float = 5.0
     job_stale_after_s: float = 60.0  # a running job whose heartbeat is older is taken up again
     job_poll_s: float = 0.5
-    frame_on_ingest: bool = True  # uploads and feed polls keep the framing of the stories they change
+    frame_on_ingest: bool = True  # uploads, imports and feed polls keep the framing of the stories they change
 
     # Security
     admin_token: str | None = None  # set: writes need it (Bearer for /api, /login for the forms)

@@ -3,6 +3,7 @@ The CLI, the web app and the seeds all come in here."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy.orm import Session
@@ -75,20 +76,31 @@ def annotate_hook():
 
 def ingest_items(
     *, session: Session, items: Iterable[ArticleDraft | Rejection], embedder: Embedder | None = None,
-    settings: Settings | None = None, batched: bool = True,
+    settings: Settings | None = None, batched: bool = True, frame: bool = True,
 ) -> Iterator[IngestResult]:
     """Ingest drafts through the whole pipeline. `batched`: each chunk's new articles join their
-    stories together (Grouping.many); without, one at a time as a single upload does."""
+    stories together (Grouping.many); without, one at a time as a single upload does.
+
+    Once every item is in (after the last result), the stories the new articles joined are framed
+    and kept (frame_stories_of) when `frame` and PARALLAX_FRAME_ON_INGEST: once each, however many
+    chunks touched them, so the first reader of an imported story reads its framing."""
+    settings = settings or get_settings()
     grouping = on_store_hook()
-    yield from ingest_drafts(
+    added: list[int] = []
+    for result in ingest_drafts(
         session=session,
         items=items,
         embedder=embedder or get_embedder(),
-        settings=settings or get_settings(),
+        settings=settings,
         on_store=grouping,
         on_store_many=grouping.many if batched else None,
         annotate=annotate_hook(),
-    )
+    ):
+        if result.status == "ingested":
+            added.append(result.article_id)
+        yield result
+    if added and frame and settings.frame_on_ingest:
+        frame_stories_of(session, added)
 
 
 def seed_if_empty(session: Session, settings: Settings | None = None) -> list[IngestResult]:
@@ -111,12 +123,12 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
     added: list[int] = []
 
     def ingest(drafts):
-        results = list(ingest_items(session=session, items=drafts, embedder=embedder, settings=settings))
+        results = list(ingest_items(session=session, items=drafts, embedder=embedder, settings=settings, frame=False))
         added.extend(r.article_id for r in results if r.status == "ingested")
         return results
 
     reports = poll_due(session, settings=settings, ingest=ingest, limit=limit)
-    if added and settings.frame_on_ingest:
+    if added and settings.frame_on_ingest:  # once for all the sources polled, as ingest_items does
         frame_stories_of(session, added)
     return reports
 
@@ -128,7 +140,7 @@ def frame_story(session: Session, story_id: int) -> None:
     upload) it is kept before the article shows."""
     from app.browse.comparisons import get_story_overview
 
-    get_story_overview(session=session, story_id=story_id, framing=True)
+    get_story_overview(session=session, story_id=story_id, framing=True, reader_waits=False)
 
 
 def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
@@ -138,6 +150,7 @@ def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
 
     from app.db.models import Article
 
+    start = time.perf_counter()
     story_ids = session.scalars(select(Article.story_id).distinct().where(
         Article.id.in_(list(article_ids)), Article.story_id.is_not(None))).all()
     framed = 0
@@ -149,4 +162,5 @@ def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
             log.exception("framing story %s after its change failed", story_id)
         finally:
             session.rollback()  # reading only: end the snapshot so the next story is read fresh
+    log.info("framed %d of %d stories in %.1f s", framed, len(story_ids), time.perf_counter() - start)
     return framed

@@ -14,7 +14,6 @@ from app.browse.views import (
     EventComparison,
     EventRef,
     OutletColumn,
-    OutletRef,
     PassageView,
     StoryOverview,
     StoryRef,
@@ -64,25 +63,30 @@ def _story_articles(session: Session, story_id: int) -> list[Article]:
 
 
 class _Columns:
-    """Groups articles and passages into outlet columns, in order of first appearance."""
+    """Groups articles and passages into outlet columns, in order of first appearance. `refs`: the
+    articles' refs, made once for all the columns of a page (a story's events share its articles)."""
 
-    def __init__(self) -> None:
+    def __init__(self, refs: dict[int, ArticleRef] | None = None) -> None:
         self.columns: dict[str, OutletColumn] = {}
         self._article_ids: dict[str, set[int]] = defaultdict(set)
+        self._refs = {} if refs is None else refs
 
     def column(self, article: Article) -> OutletColumn:
         key = column_key(article)
+        ref = self._refs.get(article.id)
+        if ref is None:
+            ref = self._refs[article.id] = ArticleRef.of(article)
         col = self.columns.get(key)
         if col is None:
-            col = self.columns[key] = OutletColumn(key=key, outlet=OutletRef.of(article.outlet), articles=[])
+            col = self.columns[key] = OutletColumn(key=key, outlet=ref.outlet, articles=[])
         if article.id not in self._article_ids[key]:
             self._article_ids[key].add(article.id)
-            col.articles.append(ArticleRef.of(article))
+            col.articles.append(ref)
         return col
 
 
-def _only_here(articles: list[Article], passages: list[Passage]) -> _Columns:
-    grouped = _Columns()
+def _only_here(articles: list[Article], passages: list[Passage], refs: dict[int, ArticleRef] | None = None) -> _Columns:
+    grouped = _Columns(refs)
     for article in articles:
         grouped.column(article)
     for p in passages:
@@ -92,8 +96,8 @@ def _only_here(articles: list[Article], passages: list[Passage]) -> _Columns:
 
 
 def _comparison(event: Event, story: StoryRef, passages: list[Passage], story_columns: _Columns,
-                with_only_here: bool) -> EventComparison:
-    reported = _Columns()
+                with_only_here: bool, refs: dict[int, ArticleRef] | None = None) -> EventComparison:
+    reported = _Columns(refs)
     for p in passages:
         if p.event_id == event.id:
             reported.column(p.article).passages.append(PassageView.of(p))
@@ -133,7 +137,10 @@ def get_event_comparison(*, session: Session, event_id: int, framing: bool = Fal
     return comparison
 
 
-def get_story_overview(*, session: Session, story_id: int, framing: bool = False) -> StoryOverview | None:
+def get_story_overview(*, session: Session, story_id: int, framing: bool = False,
+                       reader_waits: bool = True) -> StoryOverview | None:
+    """The story's grid and events; with `framing`, its framing analysis too (story_framing: with no
+    reader waiting, as when a worker keeps it, the full sample even where none was kept)."""
     story = session.scalars(
         select(Story).where(Story.id == story_id).options(selectinload(Story.events))
     ).one_or_none()
@@ -141,14 +148,15 @@ def get_story_overview(*, session: Session, story_id: int, framing: bool = False
         return None
     passages = _passages(session, story.id)
     articles = _story_articles(session, story.id)
-    story_columns = _only_here(articles, passages)
+    refs: dict[int, ArticleRef] = {}
+    story_columns = _only_here(articles, passages, refs)
     ref = StoryRef.of(story)
     by_event: dict[int, list[Passage]] = defaultdict(list)
     for p in passages:
         by_event[p.event_id].append(p)
-    events = [_comparison(e, ref, by_event[e.id], story_columns, False) for e in story.events]
+    events = [_comparison(e, ref, by_event[e.id], story_columns, False, refs) for e in story.events]
     events.sort(key=lambda c: (-len(c.columns), -sum(len(col.passages) for col in c.columns), c.event.id))
     overview = StoryOverview(story=ref, columns=list(story_columns.columns.values()), events=events)
     if framing:
-        overview.framing = story_framing(overview, _store())
+        overview.framing = story_framing(overview, _store(), reader_waits=reader_waits)
     return overview

@@ -17,6 +17,9 @@ from app.browse.views import EventComparison, OutletColumn, PassageView, StoryOv
 from app.framing import PassageIn, analyse_event, analyse_story
 
 FRAMING_PASSAGES = 120  # at most this many passages parsed and analysed for one page: some 10 ms each
+# At most this many for a story page that finds no framing kept for it (nothing framed the story when
+# its articles came, or the analysis code changed since), so its reader waits about half as long.
+FIRST_VIEW_PASSAGES = 60
 CACHE_BYTES = 32 * 1024 * 1024  # as JSON (several times that in memory): some 250 stories or 1,500 events
 _cache = JsonCache(CACHE_BYTES)
 
@@ -70,11 +73,14 @@ def _event_json(event_id: int, passages: list[PassageIn], story: list[PassageIn]
         lambda: analyse_event(passages, story_passages=story or None).to_json(), store)
 
 
+def _story_key(by_event: list[tuple[int, list[PassageIn]]], unassigned: list[PassageIn]) -> tuple:
+    return "story", tuple((e, _key(ps)) for e, ps in by_event), _key(unassigned)
+
+
 def _story_json(story_id: int, by_event: list[tuple[int, list[PassageIn]]], unassigned: list[PassageIn],
                 store: FramingStore | None = None) -> dict[str, Any]:
     return _kept_or_computed(
-        "story", story_id, ("story", tuple((e, _key(ps)) for e, ps in by_event), _key(unassigned)),
-        [p for _, ps in by_event for p in ps] + unassigned,
+        "story", story_id, _story_key(by_event, unassigned), [p for _, ps in by_event for p in ps] + unassigned,
         lambda: analyse_story(dict(by_event), unassigned).to_json(), store)
 
 
@@ -113,27 +119,50 @@ def event_framing(comparison: EventComparison, story_passages: list[PassageIn],
     return _event_json(comparison.event.id, passages, story_passages, store)
 
 
-def _bounded(by_event: list[tuple[int, list[PassageIn]]], unassigned: list[PassageIn]):
-    """Whole events in page order while they fit in two thirds of FRAMING_PASSAGES, then
-    passages in no event, in turn from each outlet, up to FRAMING_PASSAGES."""
-    kept, room = [], FRAMING_PASSAGES * 2 // 3
+def _bounded(by_event: list[tuple[int, list[PassageIn]]], unassigned: list[PassageIn], limit: int):
+    """All of them within `limit` passages; past it, whole events in page order while they fit in
+    two thirds of it, then passages in no event, in turn from each outlet, up to `limit`."""
+    if sum(len(ps) for _, ps in by_event) + len(unassigned) <= limit:
+        return by_event, unassigned
+    kept, room = [], limit * 2 // 3
     for event_id, ps in by_event:
         if ps and len(ps) <= room:
             kept.append((event_id, ps))
             room -= len(ps)
-    return kept, sample(unassigned, FRAMING_PASSAGES - sum(len(ps) for _, ps in kept))
+    return kept, sample(unassigned, limit - sum(len(ps) for _, ps in kept))
 
 
-def story_framing(overview: StoryOverview, store: FramingStore | None = None) -> dict[str, Any] | None:
+def _quick_one(story_id: int, full: tuple, quick: tuple, store: FramingStore | None) -> bool:
+    """Whether a waiting reader gets the framing of the smaller sample: the full one is neither in this
+    process nor kept in the database, or this process already has the smaller one (no query then)."""
+    if _cache.get(full) is not None:
+        return False
+    if _cache.get(quick) is not None:
+        return True
+    return store is None or store.framing("story", story_id, inputs_digest(full)) is None
+
+
+def story_framing(overview: StoryOverview, store: FramingStore | None = None, *,
+                  reader_waits: bool = True) -> dict[str, Any] | None:
     """StoryFraming JSON: story-wide signals, coverage, independence and every event's framing.
     Past FRAMING_PASSAGES, read from a bounded sample (_bounded) and overview.framing_read says
-    how many passages that was, so the first view of any story costs about the same."""
+    how many passages that was, so the first view of any story costs about the same.
+
+    The framing of that sample is what an import, upload or poll keeps (app.pipeline.frame_story,
+    `reader_waits=False`). A page that finds none kept analyses at most FIRST_VIEW_PASSAGES while
+    its reader waits, and overview.framing_first_view says so on the page."""
     by_event = [(e.event.id, event_inputs(e)) for e in overview.events]
     unassigned = [p for col in overview.columns for p in passages_in(col, col.only_here)]
     if not unassigned and not any(ps for _, ps in by_event):
         return None
     total = sum(len(ps) for _, ps in by_event) + len(unassigned)
-    if total > FRAMING_PASSAGES:
-        by_event, unassigned = _bounded(by_event, unassigned)
-        overview.framing_read = sum(len(ps) for _, ps in by_event) + len(unassigned)
-    return _story_json(overview.story.id, by_event, unassigned, store)
+    read_by_event, read_unassigned = _bounded(by_event, unassigned, FRAMING_PASSAGES)
+    if reader_waits and total > FIRST_VIEW_PASSAGES:
+        quick = _bounded(by_event, unassigned, FIRST_VIEW_PASSAGES)
+        if _quick_one(overview.story.id, _story_key(read_by_event, read_unassigned), _story_key(*quick), store):
+            read_by_event, read_unassigned = quick
+            overview.framing_first_view = True
+    read = sum(len(ps) for _, ps in read_by_event) + len(read_unassigned)
+    if read < total:
+        overview.framing_read = read
+    return _story_json(overview.story.id, read_by_event, read_unassigned, store)

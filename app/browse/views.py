@@ -120,8 +120,9 @@ class OutletColumn(BaseModel):
     key: str  # "outlet-5", or "article-9" when the outlet is unknown
     outlet: OutletRef
     articles: list[ArticleRef]
-    passages: list[PassageView] = []  # its passages reporting the event
-    only_here: list[PassageView] = []  # its passages of the story that are in no event
+    # Made empty by a factory, not copied from a default: a large story's page makes thousands.
+    passages: list[PassageView] = Field(default_factory=list)  # its passages reporting the event
+    only_here: list[PassageView] = Field(default_factory=list)  # its passages of the story that are in no event
 
 
 class EventComparison(BaseModel):
@@ -154,6 +155,8 @@ class StoryOverview(BaseModel):
     events: list[EventComparison]
     framing: dict[str, Any] | None = Field(default=None, description=FRAMING_STORY)
     framing_read: int | None = None  # how many of its passages the framing read, when not all
+    # True: none was kept, so this view read the smaller sample a waiting reader gets (app.browse.framing)
+    framing_first_view: bool = False
 
     @property
     def passage_count(self) -> int:

@@ -93,3 +93,17 @@ def analyse_story(passages_by_event: dict[int, list[PassageIn]], unassigned: lis
         analyse_wording(everything, docs=docs), attribution, tone, events, one_sided,
         story_findings(coverage=coverage, independence=copies, naming_rows=naming, attribution=attribution,
                        tone_rows=tone, one_sided_rows=one_sided))
+
+
+WARM_UP = [  # a story small enough to analyse in a moment, wide enough to load every model and word list
+    PassageIn(id=-1, article_id=-1, outlet="A", text='The senator said the rushed deal was "a disaster" for the '
+              "city, and the council called the vote shameful."),
+    PassageIn(id=-2, article_id=-2, outlet="B", text="Officials praised the deal, which the mayor described as a "
+              "historic win for the council and its migrants."),
+]
+
+
+def warm_up() -> None:
+    """Analyse WARM_UP once: what the first analysis in a process loads (spaCy, word frequencies,
+    lexicons, fitted word models, compiled patterns; about a second) is loaded before any reader."""
+    analyse_story({-1: WARM_UP}, []).to_json()

@@ -1,15 +1,21 @@
 """The framing work kept in the database: a story's framing is computed once for all processes,
-and after a change only the new passages are parsed again."""
+kept by the import that changed the story, and after a change only the new passages are parsed again."""
 from __future__ import annotations
+
+from collections import Counter
+from functools import partial
 
 import pytest
 from sqlalchemy import select, text
 
 from app.browse import framing as page_framing
 from app.browse.comparisons import get_event_comparison, get_story_overview
-from app.db.models import Framing
+from app.db.models import Article, Framing
 from app.framing import common, parses
-from app.pipeline import frame_stories_of
+from app.ingest.extract import from_text
+from app.ingest.service import ingest_drafts
+from app.pipeline import frame_stories_of, frame_story, ingest_items
+from tests.cluster.test_service import QUAKE_A, QUAKE_A_FOLLOW_UP, QUAKE_B
 from tests.factories import make_article, make_story
 
 
@@ -46,14 +52,49 @@ def parsed_texts(monkeypatch) -> list[str]:
     return texts
 
 
+def never(*args, **kwargs):
+    raise AssertionError("analysed again")
+
+
+def kept_stories(engine, story_ids) -> set[int]:
+    with engine.connect() as conn:
+        return set(conn.scalars(select(Framing.subject_id).where(
+            Framing.kind == "story", Framing.subject_id.in_(list(story_ids)))))
+
+
+def import_in_chunks_of_two(session, settings, embedder, monkeypatch) -> set[int]:
+    """Two quakes and a follow-up of the first, as a bulk import in two chunks (the follow-up's story
+    touched by both); returns the stories of the articles stored."""
+    monkeypatch.setattr("app.pipeline.ingest_drafts", partial(ingest_drafts, chunk_size=2))
+    drafts = [from_text(body, source_name=f"{n}.txt") for n, body in enumerate([QUAKE_A, QUAKE_B, QUAKE_A_FOLLOW_UP])]
+    ids = [r.article_id for r in ingest_items(session=session, items=drafts, embedder=embedder, settings=settings)]
+    return set(session.scalars(select(Article.story_id).where(Article.id.in_(ids))))
+
+
+def test_a_bulk_import_keeps_the_framing_of_each_story_it_touched_once(session, engine, settings, embedder,
+                                                                      monkeypatch):
+    framed = Counter()
+    monkeypatch.setattr("app.pipeline.frame_story",
+                        lambda s, story_id: framed.update([story_id]) or frame_story(s, story_id))
+    stories = import_in_chunks_of_two(session, settings, embedder, monkeypatch)
+    assert len(stories) == 2 and framed == {story_id: 1 for story_id in stories}
+    assert kept_stories(engine, stories) == stories
+    forget_this_process()
+    monkeypatch.setattr(page_framing, "analyse_story", never)  # the first reader reads what the import kept
+    for story_id in stories:
+        assert get_story_overview(session=session, story_id=story_id, framing=True).framing["articles"] >= 1
+
+
+def test_with_frame_on_ingest_off_a_bulk_import_keeps_no_framing(session, engine, settings, embedder, monkeypatch):
+    stories = import_in_chunks_of_two(session, settings.model_copy(update={"frame_on_ingest": False}), embedder,
+                                      monkeypatch)
+    assert len(stories) == 2 and kept_stories(engine, stories) == set()
+
+
 def test_a_framing_computed_in_one_process_is_read_by_another_without_analysing(session, monkeypatch):
     story = make_story(session)
     first = get_story_overview(session=session, story_id=story.id, framing=True).framing
     forget_this_process()
-
-    def never(*args, **kwargs):
-        raise AssertionError("analysed again")
-
     monkeypatch.setattr(page_framing, "analyse_story", never)
     assert get_story_overview(session=session, story_id=story.id, framing=True).framing == first
 

@@ -1,7 +1,9 @@
 """A story of any size: its page shows a bounded part (the largest events, a few passages only in
-each outlet, the grid summarised) and loads the rest on demand; its framing reads a bounded sample."""
+each outlet, the grid summarised) and loads the rest on demand; its framing reads a bounded sample,
+a smaller one where none was kept and the reader waits for it."""
 
-from app.browse.framing import FRAMING_PASSAGES
+from app.browse.framing import FIRST_VIEW_PASSAGES, FRAMING_PASSAGES
+from app.pipeline import frame_story
 from app.web.templating import EVENTS_SHOWN, ONLY_HERE_SHOWN
 from tests.factories import make_story
 from tests.web.html import soup
@@ -21,8 +23,8 @@ def test_a_story_of_many_events_shows_a_bounded_page_and_loads_the_rest(client, 
         assert len(outlet.select("blockquote.passage.only")) == ONLY_HERE_SHOWN
         assert f"{30 - ONLY_HERE_SHOWN} more passages only in this outlet" in outlet.get_text()
     passages = 4 * (EVENTS_SHOWN * 2 + 15 + 30)
-    assert page.select_one(".framing-sample").get_text().startswith(
-        f"Framing read from {FRAMING_PASSAGES} of {passages} passages")
+    assert page.select_one(".framing-sample").get_text().startswith(  # nothing framed this story before
+        f"Framing read from {FIRST_VIEW_PASSAGES} of {passages} passages")
 
     shown = {s["id"] for s in page.select("section.event-block")}
     more = page.select_one(".more-events a")
@@ -41,3 +43,16 @@ def test_a_small_story_shows_everything_and_reads_every_passage(client, session)
     page = soup(client.get(f"/stories/{story.id}-short"))
     assert len(page.select("section.event-block")) == 4
     assert not page.select(".more-events, .framing-sample, .more-only, tr.summary")
+
+
+def test_a_story_read_before_its_framing_is_kept_reads_a_smaller_sample_and_says_so(client, session):
+    story = make_story(session, title="Saga", outlets=4, events=25, only_here=10)
+    sample = soup(client.get(f"/stories/{story.id}-saga")).select_one(".framing-sample").get_text()
+    assert sample.startswith(f"Framing read from {FIRST_VIEW_PASSAGES} of 140 passages")
+    assert f"None was kept for this story yet, so this view read at most {FIRST_VIEW_PASSAGES} rather than the " \
+           f"{FRAMING_PASSAGES} read when a story is framed as its articles arrive." in sample
+
+    frame_story(session, story.id)  # as an import, upload or feed poll does once the articles are in
+    sample = soup(client.get(f"/stories/{story.id}-saga")).select_one(".framing-sample").get_text()
+    assert sample.startswith(f"Framing read from {FRAMING_PASSAGES} of 140 passages")
+    assert "None was kept" not in sample
