@@ -59,8 +59,8 @@ def db_check() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def ingest(paths: tuple[Path, ...]) -> None:
-    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl), then keep the framing of
-    the stories they joined (unless PARALLAX_FRAME_ON_INGEST=false)."""
+    """Ingest article files, folders and JSONL files (.txt .md .html .jsonl). The framing of the
+    stories they joined is queued for a worker (`parallax serve` runs one; PARALLAX_FRAME_ON_INGEST)."""
     from tqdm import tqdm
 
     from app.db.base import session_scope
@@ -85,6 +85,9 @@ def ingest(paths: tuple[Path, ...]) -> None:
     click.echo(
         f"{counts['ingested']} ingested, {counts['duplicate']} duplicates, {counts['rejected']} rejected"
     )
+    if counts["ingested"] and settings.frame_on_ingest:
+        click.echo("the framing of the stories they joined is queued: a worker (parallax serve, parallax worker) "
+                   "keeps it", err=True)
     if counts["rejected"] and not counts["ingested"] and not counts["duplicate"]:
         sys.exit(1)
 

@@ -81,9 +81,11 @@ def ingest_items(
     """Ingest drafts through the whole pipeline. `batched`: each chunk's new articles join their
     stories together (Grouping.many); without, one at a time as a single upload does.
 
-    Once every item is in (after the last result), the stories the new articles joined are framed
-    and kept (frame_stories_of) when `frame` and PARALLAX_FRAME_ON_INGEST: once each, however many
-    chunks touched them, so the first reader of an imported story reads its framing."""
+    Once every item is in (after the last result), when `frame` and PARALLAX_FRAME_ON_INGEST, a
+    background job is queued to keep the framing of each story the new articles joined
+    (queue_framing): once per story however many chunks touched it, run by a worker when no upload
+    or other job waits, so the import ends when its articles are stored and the first reader of an
+    imported story finds its framing kept."""
     settings = settings or get_settings()
     grouping = on_store_hook()
     added: list[int] = []
@@ -100,7 +102,7 @@ def ingest_items(
             added.append(result.article_id)
         yield result
     if added and frame and settings.frame_on_ingest:
-        frame_stories_of(session, added)
+        queue_framing(session, added)
 
 
 def seed_if_empty(session: Session, settings: Settings | None = None) -> list[IngestResult]:
@@ -143,16 +145,38 @@ def frame_story(session: Session, story_id: int) -> None:
     get_story_overview(session=session, story_id=story_id, framing=True, reader_waits=False)
 
 
-def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
-    """frame_story for the stories these (committed) articles are in. Returns how many were
-    framed; a failure is logged, never raised (pages compute what is missing themselves)."""
+def _stories_of(session: Session, article_ids: Iterable[int]) -> list[int]:
     from sqlalchemy import select
 
     from app.db.models import Article
 
+    return list(session.scalars(select(Article.story_id).distinct().where(
+        Article.id.in_(list(article_ids)), Article.story_id.is_not(None))))
+
+
+def queue_framing(session: Session, article_ids: Iterable[int]) -> int:
+    """Queue a background job (app/jobs/tasks.py, frame_story) for each story these committed
+    articles are in, unless one for that story is already queued and not yet started. Returns how
+    many stories will be framed."""
+    from sqlalchemy import select
+
+    from app.jobs.models import FRAME, Job
+    from app.jobs.queue import enqueue
+
+    story_ids = _stories_of(session, article_ids)
+    waiting = set(session.scalars(select(Job.payload["story_id"].as_integer()).where(
+        Job.kind == FRAME, Job.status == "queued")))
+    for story_id in story_ids:
+        if story_id not in waiting:
+            enqueue(session=session, kind=FRAME, payload={"story_id": story_id})
+    return len(story_ids)
+
+
+def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
+    """frame_story for the stories these (committed) articles are in, now. Returns how many were
+    framed; a failure is logged, never raised (pages compute what is missing themselves)."""
     start = time.perf_counter()
-    story_ids = session.scalars(select(Article.story_id).distinct().where(
-        Article.id.in_(list(article_ids)), Article.story_id.is_not(None))).all()
+    story_ids = _stories_of(session, article_ids)
     framed = 0
     for story_id in story_ids:
         try:

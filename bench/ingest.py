@@ -5,8 +5,9 @@
 1. Bare encode: the same passages (and titles) that ingest embeds, split exactly as ingest
    splits them, through `model.encode` with the same model and batch size.
 2. End to end: `ingest_items` into a fresh embedded database (reading, cleaning, splitting,
-   embedding, storing, spaCy features and clustering on every article, then the framing of every
-   story touched kept, unless PARALLAX_FRAME_ON_INGEST=false).
+   embedding, storing, spaCy features and clustering on every article, then a background job
+   queued to keep the framing of each story touched, which a worker runs later when nothing else
+   waits: not part of this figure).
 3. Bare encode again: on a shared machine the load drifts during a run, so the ratio is taken
    against the mean of the two bare runs (both are printed).
 Prints both times and the ratio end-to-end / bare encode (target <= 1.3), and the CPU seconds
@@ -41,7 +42,7 @@ PHASES = {
     "storing (store_article)": ("app.ingest.service", "store_article"),
     "clustering (assign_article)": ("app.cluster.service", "assign_article"),
     "clustering (assign_articles)": ("app.cluster.service", "assign_articles"),
-    "framing the stories touched (frame_stories_of)": ("app.pipeline", "frame_stories_of"),
+    "queueing the framing of the stories touched (queue_framing)": ("app.pipeline", "queue_framing"),
 }
 
 

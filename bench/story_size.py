@@ -10,9 +10,9 @@ serve`, fetched once (first view) and once more (the stored page):
 
 - cold: nothing of the framing kept, so the first view parses and analyses the smaller sample a
   waiting reader gets (app.browse.framing.FIRST_VIEW_PASSAGES, the page says so);
-- kept: after the framing the import keeps (app.pipeline.frame_stories_of, which a bulk import,
-  a feed poll and an upload run once their articles are in), as a reader of an imported story
-  finds it.
+- kept: after each story's framing is kept by app.pipeline.frame_story (what the background job
+  a bulk import queues runs, and what a feed poll and an upload run once their articles are in),
+  as a reader of an imported story finds it.
 
 Prints seconds and HTML bytes of each in a table, and how long keeping the framing took.
 """
@@ -112,19 +112,16 @@ def forget_framing() -> None:
 
 
 def keep_framing(built: list[tuple[int, int, int]]) -> list[float]:
-    """What an import runs once its articles are in: each story's framing kept. Seconds per story."""
-    from sqlalchemy import select
-
+    """What the job an import queues runs: each story's framing kept. Seconds per story."""
     from app.db import base
-    from app.db.models import Article
-    from app.pipeline import frame_stories_of
+    from app.pipeline import frame_story
 
     seconds = []
     with base.session_scope() as session:
         for _, story_id, _ in built:
-            article_ids = session.scalars(select(Article.id).where(Article.story_id == story_id)).all()
             start = time.perf_counter()
-            assert frame_stories_of(session, article_ids) == 1
+            frame_story(session, story_id)
+            session.rollback()
             seconds.append(time.perf_counter() - start)
     base.get_engine().dispose()
     return seconds

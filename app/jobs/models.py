@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db.base import Base
 
 ACTIVE = ("queued", "running")
+FRAME = "frame_story"  # keep a story's framing after a bulk import changed it
+BACKGROUND = (FRAME,)  # kinds a worker takes only when nothing else is due: an upload never waits on them
 
 
 class Job(Base):
@@ -22,7 +24,7 @@ class Job(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # ingest_article | fetch_article | recluster
+    kind: Mapped[str] = mapped_column(String(32))  # ingest_article | fetch_article | recluster | frame_story
     key: Mapped[str | None] = mapped_column(String(128))
     payload: Mapped[dict] = mapped_column(JSONB)
     status: Mapped[str] = mapped_column(String(16), server_default="queued")  # queued|running|done|failed

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from app.jobs.models import ACTIVE, Job
+from app.jobs.models import ACTIVE, BACKGROUND, Job
 
 ACTIVE_KEY_WHERE = text("status IN ('queued', 'running')")
 # Set when this process queues a job, so its own workers (`parallax serve`'s inline one) claim it at
@@ -39,14 +39,15 @@ def get_job(*, session: Session, job_id: int) -> Job | None:
 
 
 def claim(*, session: Session, worker_id: str, stale_after_s: float) -> Job | None:
-    """Take the next due job, or a running one whose worker stopped sending heartbeats, and commit.
-    A job whose workers keep dying fails once it has used up its attempts."""
+    """Take the next due job, or a running one whose worker stopped sending heartbeats, and commit;
+    background kinds (BACKGROUND) only when no other job is due. A job whose workers keep dying
+    fails once it has used up its attempts."""
     stale = func.now() - timedelta(seconds=stale_after_s)
     stmt = (
         select(Job)
         .where(or_(and_(Job.status == "queued", Job.run_after <= func.now()),
                    and_(Job.status == "running", Job.heartbeat_at < stale)))
-        .order_by(Job.run_after, Job.id)
+        .order_by(Job.kind.in_(BACKGROUND), Job.run_after, Job.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     )

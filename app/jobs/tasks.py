@@ -13,6 +13,7 @@ from app.config import Settings
 from app.embed.model import Embedder
 from app.ingest.drafts import ArticleDraft, IngestError
 from app.ingest.service import TRANSIENT_REASONS, ingest_drafts
+from app.jobs.models import FRAME
 
 log = logging.getLogger(__name__)
 Report = Callable[[str], None]  # tells the queue what the job does now: "embedding", "clustering"...
@@ -130,6 +131,16 @@ def recluster(ctx: Context, payload: dict) -> dict:
     return {"summary": str(summary)}
 
 
+def frame_story(ctx: Context, payload: dict) -> dict:
+    """Keep the framing of a story a bulk import changed (app.pipeline.frame_story), as it is now."""
+    from app.pipeline import frame_story as keep_framing
+
+    ctx.report("framing")
+    keep_framing(ctx.session, payload["story_id"])
+    ctx.session.rollback()  # it only read: what it keeps goes through a connection of its own
+    return {"story_id": payload["story_id"]}
+
+
 HANDLERS: dict[str, Callable[[Context, dict], dict]] = {
-    INGEST: ingest_article, FETCH: fetch_article, RECLUSTER: recluster,
+    INGEST: ingest_article, FETCH: fetch_article, RECLUSTER: recluster, FRAME: frame_story,
 }

@@ -14,6 +14,8 @@ from app.db.models import Article, Framing
 from app.framing import common, parses
 from app.ingest.extract import from_text
 from app.ingest.service import ingest_drafts
+from app.jobs.models import FRAME, Job
+from app.jobs.worker import run_due_jobs
 from app.pipeline import frame_stories_of, frame_story, ingest_items
 from tests.cluster.test_service import QUAKE_A, QUAKE_A_FOLLOW_UP, QUAKE_B
 from tests.factories import make_article, make_story
@@ -71,24 +73,32 @@ def import_in_chunks_of_two(session, settings, embedder, monkeypatch) -> set[int
     return set(session.scalars(select(Article.story_id).where(Article.id.in_(ids))))
 
 
-def test_a_bulk_import_keeps_the_framing_of_each_story_it_touched_once(session, engine, settings, embedder,
-                                                                      monkeypatch):
+def queued_framing(session) -> Counter:
+    return Counter(session.scalars(select(Job.payload["story_id"].as_integer()).where(
+        Job.kind == FRAME, Job.status == "queued")))
+
+
+def test_a_bulk_import_queues_the_framing_of_each_story_it_touched_once_and_a_worker_keeps_it(
+        session, engine, settings, embedder, monkeypatch):
     framed = Counter()
     monkeypatch.setattr("app.pipeline.frame_story",
                         lambda s, story_id: framed.update([story_id]) or frame_story(s, story_id))
     stories = import_in_chunks_of_two(session, settings, embedder, monkeypatch)
-    assert len(stories) == 2 and framed == {story_id: 1 for story_id in stories}
+    assert len(stories) == 2 and framed == Counter()  # the import ends when its articles are stored
+    assert queued_framing(session) == {story_id: 1 for story_id in stories}
+    run_due_jobs(session=session, embedder=embedder, settings=settings)
+    assert framed == {story_id: 1 for story_id in stories} and queued_framing(session) == Counter()
     assert kept_stories(engine, stories) == stories
     forget_this_process()
-    monkeypatch.setattr(page_framing, "analyse_story", never)  # the first reader reads what the import kept
+    monkeypatch.setattr(page_framing, "analyse_story", never)  # the first reader reads what the worker kept
     for story_id in stories:
         assert get_story_overview(session=session, story_id=story_id, framing=True).framing["articles"] >= 1
 
 
-def test_with_frame_on_ingest_off_a_bulk_import_keeps_no_framing(session, engine, settings, embedder, monkeypatch):
+def test_with_frame_on_ingest_off_a_bulk_import_queues_no_framing(session, engine, settings, embedder, monkeypatch):
     stories = import_in_chunks_of_two(session, settings.model_copy(update={"frame_on_ingest": False}), embedder,
                                       monkeypatch)
-    assert len(stories) == 2 and kept_stories(engine, stories) == set()
+    assert len(stories) == 2 and queued_framing(session) == Counter()
 
 
 def test_a_framing_computed_in_one_process_is_read_by_another_without_analysing(session, monkeypatch):

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.jobs import queue, tasks
-from app.jobs.models import Job
+from app.jobs.models import FRAME, Job
 from app.jobs.worker import run_due_jobs
 from tests.web.test_upload import BODY
 
@@ -20,6 +20,13 @@ def test_a_key_has_at_most_one_unfinished_job(session):
     queue.complete(session=session, job_id=claimed.id, worker_id="w", result={})
     later = queue.enqueue(session=session, kind="recluster", key="k1", payload={})
     assert later.id != first.id
+
+
+def test_background_framing_waits_while_any_other_job_is_due(session):
+    framing = queue.enqueue(session=session, kind=FRAME, payload={"story_id": 1})
+    upload = queue.enqueue(session=session, kind="ingest_article", payload={})
+    assert queue.claim(session=session, worker_id="w", stale_after_s=60).id == upload.id
+    assert queue.claim(session=session, worker_id="w", stale_after_s=60).id == framing.id
 
 
 def test_claims_skip_rows_another_worker_holds(engine):
