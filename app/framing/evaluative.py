@@ -29,6 +29,7 @@ from app.framing.quotes import inside, quoted_ranges
 
 MODEL_FILE = DATA_DIR / "evaluative.json"
 CATEGORY = "evaluative word"
+RARE = 3.0  # rarity (7 - Zipf frequency) from which a reason may call a word rare: "fierce" 3.1, "failed" 2.1
 REASONS = (  # feature prefix -> how a reader is told it weighed
     ("VALNEG", "a negative sentiment word"), ("VALPOS", "a positive sentiment word"), ("VAL", "a sentiment word"),
     ("NEGHEAD", "negated"), ("RAR", "a rare word"), ("SENT", "in a sentence read as slanted"),
@@ -119,9 +120,13 @@ class WordModel:
         pushes = sorted(((v * self.lexical.weight.get(k, 0.0), k) for k, v in features.items()), reverse=True)
         out: list[str] = []
         for push, key in pushes[:4]:
+            if key.startswith("RAR") and features.get("RAR", 0.0) < RARE:
+                continue  # it weighed, but "failed" is not a rare word to a reader
             said = next((text for prefix, text in REASONS if key.startswith(prefix)), None)
             if push > 0 and said and said not in out:
                 out.append(said)
+        if any(said.endswith(" sentiment word") and said != "a sentiment word" for said in out):
+            out = [said for said in out if said != "a sentiment word"]  # the signed one says it
         return out[:2]
 
 

@@ -1,5 +1,6 @@
 from collections import Counter
 
+from app.framing.evaluative import rarity
 from app.framing.lexicon import find_loaded
 from app.framing.wording import analyse_wording, log_odds_z, terms
 from tests.framing.conftest import passage
@@ -103,3 +104,14 @@ def test_names_connectives_relational_adjectives_and_the_storys_own_nouns_are_no
     marked = {h.span.text for h in mine.evaluative}
     assert marked & {"grotesque", "shameless", "betray"}
     assert not marked & {"Additionally", "presidential", "Kyiv", "war"}
+
+
+def test_a_reason_never_calls_a_common_word_rare_nor_names_its_sentiment_twice():
+    mine = _evaluative("The talks failed badly, and the plan failed to gather the support of allies, a "
+                       "shameless and cynical betrayal, critics said.")
+    reasons = {h.span.text: h.category for h in mine.evaluative}
+    assert reasons, mine
+    for word, category in reasons.items():
+        if rarity(word.lower()) < 3:
+            assert "rare word" not in category, (word, category)
+        assert not ("a sentiment word" in category and "negative sentiment word" in category), category
