@@ -109,6 +109,28 @@ def seed() -> None:
 
 
 @cli.command()
+@click.option("--story", "story_ids", type=int, multiple=True, help="Only this story (repeat for several).")
+def frame(story_ids: tuple[int, ...]) -> None:
+    """Queue the framing of every story (or of the given ones) for the workers, which keep it so the
+    first reader of each finds it made: after an upgrade that changed the analysis, for example."""
+    from sqlalchemy import select
+
+    from app.db.base import session_scope
+    from app.db.models import Story
+    from app.pipeline import prepare_database, queue_story_framing
+
+    prepare_database()
+    with session_scope() as session:
+        wanted = list(story_ids) or list(session.scalars(select(Story.id).order_by(Story.id)))
+        found = list(session.scalars(select(Story.id).where(Story.id.in_(wanted))))
+        if len(found) < len(set(wanted)):
+            missing = sorted(set(wanted) - set(found))
+            raise click.ClickException(f"no such story: {', '.join(map(str, missing))}")
+        queued = queue_story_framing(session, found)
+    click.echo(f"{queued} stories queued for framing: a worker keeps them (parallax serve, parallax worker)")
+
+
+@cli.command()
 def recluster() -> None:
     """Recompute every story and event from the stored vectors; ids stay where groups stay."""
     from app.cluster.service import NothingToCluster
@@ -349,16 +371,18 @@ def sources_poll(once: bool) -> None:
 @cli.command()
 @click.option("--once", is_flag=True, help="Run the jobs due now, then exit.")
 def worker(once: bool) -> None:
-    """Run background jobs (ingest, fetch by URL, recluster) until stopped; start as many as you like."""
+    """Run background jobs (ingest, fetch by URL, recluster, framing) until stopped; start as many as you like."""
     import threading
 
     from app.embed.model import get_embedder
+    from app.framing.analysis import warm_up as warm_up_framing
     from app.jobs.worker import Worker
     from app.pipeline import prepare_database
 
     _service_logging()
     embedder = get_embedder()  # once per process
     prepare_database(embedder)
+    warm_up_framing()  # its models loaded now rather than by the first upload
     runner = Worker(embedder=embedder)
     if once:
         count = 0

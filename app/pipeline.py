@@ -155,15 +155,19 @@ def _stories_of(session: Session, article_ids: Iterable[int]) -> list[int]:
 
 
 def queue_framing(session: Session, article_ids: Iterable[int]) -> int:
-    """Queue a background job (app/jobs/tasks.py, frame_story) for each story these committed
-    articles are in, unless one for that story is already queued and not yet started. Returns how
-    many stories will be framed."""
+    """Queue the framing of the stories these committed articles are in (queue_story_framing)."""
+    return queue_story_framing(session, _stories_of(session, article_ids))
+
+
+def queue_story_framing(session: Session, story_ids: Iterable[int]) -> int:
+    """Queue a background job (app/jobs/tasks.py, frame_story) for each of these stories, unless one
+    for that story is already queued and not yet started. Returns how many stories will be framed."""
     from sqlalchemy import select
 
     from app.jobs.models import FRAME, Job
     from app.jobs.queue import enqueue
 
-    story_ids = _stories_of(session, article_ids)
+    story_ids = list(dict.fromkeys(story_ids))
     waiting = set(session.scalars(select(Job.payload["story_id"].as_integer()).where(
         Job.kind == FRAME, Job.status == "queued")))
     for story_id in story_ids:

@@ -114,3 +114,17 @@ def test_export_framing_prints_every_storys_framing_rows_as_json_or_csv(tmp_path
     assert run_cli("export", "--story", str(story_id), env=env).returncode == 2  # --story goes with --framing
     missing = run_cli("export", "--framing", "--story", "999999", env=env)
     assert missing.returncode == 1 and "there is no story 999999" in missing.stderr
+
+
+def test_frame_queues_every_storys_framing_once_and_a_worker_keeps_it(tmp_path):
+    env = cli_env(tmp_path / "data")
+    ingested = run_cli("ingest", str(SEEDS), env=env)
+    assert ingested.returncode == 0 and "framing of the stories they joined is queued" in ingested.stderr
+    stories = len(json.loads(run_cli("export", env=env).stdout)["stories"])
+    queued = run_cli("frame", env=env)
+    assert queued.returncode == 0, queued.stderr
+    assert queued.stdout.strip().startswith(f"{stories} stories queued for framing")
+    ran = run_cli("worker", "--once", env=env)
+    assert ran.stdout.strip() == f"{stories} job(s) run"  # the import's jobs, not queued twice
+    missing = run_cli("frame", "--story", "999999", env=env)
+    assert missing.returncode == 1 and "no such story: 999999" in missing.stderr
