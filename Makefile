@@ -60,7 +60,7 @@ lock: install
 	  echo "# a constraints file; refresh with \`make lock\`. torch is the CPU build (no CUDA download)."; \
 	  $(BIN)/pip freeze --exclude-editable | grep -vi '^all-mpnet' ) > requirements.lock
 
-# The README's screenshots of the story and event pages at 1280 and 390 px (docs/screenshots.py).
+# The README's screenshots of the story and event pages at 1280 and 390 px, and the story's panels (docs/screenshots.py).
 screenshots: install chromium
 	$(BIN)/python docs/screenshots.py
 

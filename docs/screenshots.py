@@ -1,10 +1,11 @@
 """The README's screenshots, taken from a fresh seeded server: the seed story's page and its first
-event's page at 1280 and 390 px wide, the top of each page (what a reader sees first).
+event's page at 1280 and 390 px wide, the top of each page (what a reader sees first), and the top
+of the story's framing panels at 1280 px.
 
     make screenshots        # or: .venv/bin/python docs/screenshots.py
 
-Writes docs/story-1280.png, docs/story-390.png, docs/event-1280.png and docs/event-390.png.
-Needs Debian's Chromium, as the browser tests do.
+Writes docs/story-1280.png, docs/story-390.png, docs/event-1280.png, docs/event-390.png and
+docs/story-panels-1280.png. Needs Debian's Chromium, as the browser tests do.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402
 from tests.helpers import cli_env, running_server  # noqa: E402
 
 SIZES = {1280: 900, 390: 844}  # width: height of the part shown
+PANELS_WIDTH, PANELS_HEIGHT = 1280, 1400  # the framing panels: their first rows
 
 
 def api(base: str, path: str) -> dict:
@@ -41,6 +43,13 @@ def main() -> None:
                 page.goto(base + path, wait_until="networkidle")
                 out = ROOT / "docs" / f"{name}-{width}.png"
                 page.screenshot(path=str(out))
+                print(out.relative_to(ROOT))
+            if width == PANELS_WIDTH:
+                page.goto(base + story, wait_until="networkidle")
+                box = page.locator("section.framing").first.bounding_box()
+                out = ROOT / "docs" / f"story-panels-{width}.png"
+                page.screenshot(path=str(out), full_page=True,
+                                clip={"x": 0, "y": box["y"], "width": width, "height": min(box["height"], PANELS_HEIGHT)})
                 print(out.relative_to(ROOT))
             page.close()
         browser.close()
