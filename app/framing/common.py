@@ -63,6 +63,15 @@ def by_outlet(passages: list[PassageIn]) -> dict[str, list[PassageIn]]:
     return groups
 
 
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale), remembered: asked for every noun and
+    every candidate evaluative word."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 @lru_cache(maxsize=1)
 def nlp():
     import spacy

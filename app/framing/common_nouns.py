@@ -4,7 +4,7 @@ collective ("the migrant caravan", "a caravan of immigrants") are named by the s
 collective, so "the caravan" and "the migrants" line up as two outlets' names for one group."""
 from __future__ import annotations
 
-from functools import lru_cache
+from app.framing.common import zipf
 
 DEFINITE = {"the", "this", "these", "those"}
 COMMON_MIN_MENTIONS = 4  # a common-noun referent needs this many mentions in the story, from two outlets
@@ -12,14 +12,6 @@ GENERIC_ZIPF = 5.5  # nouns commoner than this in English ("time", "people", "ye
 # Nouns for a body of people moving or acting together: its members' plural names the same group.
 COLLECTIVES = {"caravan", "convoy", "crowd", "delegation", "column", "flotilla", "horde", "throng", "contingent",
                "procession", "mob", "band", "exodus"}
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    """How common a word is in English (wordfreq's Zipf scale), remembered: asked for every noun."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
 
 
 def common_referent(span, toks, head):

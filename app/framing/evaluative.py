@@ -22,10 +22,11 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.framing.common import DATA_DIR, span_of
+from app.framing.common import DATA_DIR, span_of, zipf
 from app.framing.inputs import PassageIn
 from app.framing.lexicon import LexiconHit
 from app.framing.quotes import inside, quoted_ranges
+from app.framing.tone import analyzer
 
 MODEL_FILE = DATA_DIR / "evaluative.json"
 CATEGORY = "evaluative word"
@@ -39,19 +40,14 @@ REASONS = (  # feature prefix -> how a reader is told it weighed
 )
 
 
-@lru_cache(maxsize=1)
 def _valence() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    """VADER's word ratings, from the analyzer tone.py reads sentiment with."""
+    return analyzer().lexicon
 
-    return dict(SentimentIntensityAnalyzer().lexicon)
 
-
-@lru_cache(maxsize=65536)
 def rarity(word: str) -> float:
     """How much rarer than the commonest English words (Zipf 7): 0 for "the", about 3 for "fierce"."""
-    from wordfreq import zipf_frequency
-
-    return max(0.0, 7.0 - zipf_frequency(word, "en"))
+    return max(0.0, 7.0 - zipf(word))
 
 
 def is_candidate(token) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.framing.common import Span
-from app.framing.common_nouns import COMMON_MIN_MENTIONS, zipf
+from app.framing.common import Span, zipf
+from app.framing.common_nouns import COMMON_MIN_MENTIONS
 
 SMALL_WORDS = {"of", "and", "for", "the", "on", "in", "at", "to", "&"}
 COMPASS = {"north", "south", "east", "west"}
