@@ -39,7 +39,14 @@ from app.framing.lexicon import find_loaded
 from app.framing.one_sided import sentence_features, sentence_model, sentences_of
 from bench.fit_one_sided import fit as fit_sentences
 from bench.fit_one_sided import predict as predict_sentences
-from bench.framing_quality import articles_as_passages, reference_highlights, sentence_prf, span_prf
+from bench.framing_quality import (
+    articles_as_passages,
+    gold_spans,
+    reference_highlights,
+    sentence_prf,
+    span_prf,
+)
+from bench.labelled import read_events
 
 FOLDS = 5
 C_LEXICAL, C_BIASED, ALPHA = 0.01, 0.1, 1.0
@@ -47,22 +54,12 @@ MAX_MARKED = 0.10  # of the candidate words: a reader gets words to look at, not
 MIN_COUNT = 3
 
 
-def read_events(path: Path) -> list[list[dict]]:
-    events: dict[str, list[dict]] = defaultdict(list)
-    for line in path.open(encoding="utf-8"):
-        if line.strip():
-            row = json.loads(line)
-            events[row["event"]].append(row)
-    return list(events.values())
-
-
 def out_of_fold_sentences(events, parsed) -> dict[tuple[int, int, int], float]:
     """(event, passage id, sentence start) -> one-sided probability from a model fitted on the other folds."""
     feats, labels, keys = [], [], []
     for g, (rows, (passages, offset, docs)) in enumerate(zip(events, parsed, strict=True)):
         for p in passages:
-            gold = [(b["start"], b["end"]) for b in rows[p.article_id]["meta"]["bias_spans"]
-                    if b["field"] == "text" and b["bias"] == "informational"]
+            gold = gold_spans(rows[p.article_id], "informational")
             for s, e, tokens in sentences_of(p, docs[p.id]):
                 feats.append(sentence_features(tokens))
                 labels.append(any(s + offset[p.id] < ge and gs < e + offset[p.id] for gs, ge in gold))
@@ -90,9 +87,7 @@ def labelled_words(events):
         for p in passages:
             lemmas[p.outlet] |= {t.lemma_.lower() for t in docs[p.id] if t.is_alpha}
         for p in passages:
-            spans = [b for b in rows[p.article_id]["meta"]["bias_spans"] if b["field"] == "text"]
-            lexical = [(b["start"], b["end"]) for b in spans if b["bias"] == "lexical"]
-            biased = [(b["start"], b["end"]) for b in spans]
+            lexical, biased = gold_spans(rows[p.article_id], "lexical"), gold_spans(rows[p.article_id])
             hits = find_loaded(p)
             base = offset[p.id]
             lexicon[(g, p.article_id)] += [(base + h.span.start, base + h.span.end) for h in hits]
@@ -136,9 +131,7 @@ def evaluate(events, marks: dict[tuple[int, int], list], rng: random.Random, vad
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
     for g, rows in enumerate(events):
         for a, row in enumerate(rows):
-            gold = [b for b in row["meta"]["bias_spans"] if b["field"] == "text"]
-            gold_any = [(b["start"], b["end"]) for b in gold]
-            gold_lexical = [(b["start"], b["end"]) for b in gold if b["bias"] == "lexical"]
+            gold_any, gold_lexical = gold_spans(row), gold_spans(row, "lexical")
             mine = sorted(set(marks.get((g, a), [])))
             for name, predicted in {"word model + lexicon, unseen topics": mine,
                                     **reference_highlights(row["text"], len(mine), rng, vader)}.items():
@@ -153,16 +146,20 @@ def prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def span_f1(words, lexicon, events, marked: np.ndarray) -> float:
+def highlights(words, lexicon, marked: np.ndarray) -> dict[tuple[int, int], list]:
+    """(event, article) -> what the app would highlight there: the lexicon's hits and the marked words."""
     marks = defaultdict(list, {k: list(v) for k, v in lexicon.items()})
     for i in np.flatnonzero(marked):
         marks[(words[i][0], words[i][1])].append((words[i][2], words[i][3]))
+    return marks
+
+
+def span_f1(words, lexicon, events, marked: np.ndarray) -> float:
+    marks = highlights(words, lexicon, marked)
     counts = [0, 0, 0, 0]
     for g, rows in enumerate(events):
         for a, row in enumerate(rows):
-            gold = [b for b in row["meta"]["bias_spans"] if b["field"] == "text"]
-            sp = span_prf(sorted(set(marks[(g, a)])), [(b["start"], b["end"]) for b in gold],
-                          [(b["start"], b["end"]) for b in gold if b["bias"] == "lexical"])
+            sp = span_prf(sorted(set(marks[(g, a)])), gold_spans(row), gold_spans(row, "lexical"))
             counts = [c + s for c, s in zip(counts, sp, strict=True)]
     return prf(*counts)[2]
 
@@ -174,7 +171,7 @@ def main() -> None:
     ap.add_argument("file", type=Path)
     ap.add_argument("--write", type=Path, help="refit on every event and write the model here")
     args = ap.parse_args()
-    events = read_events(args.file)
+    events = list(read_events(args.file).values())
     words, lexicon = labelled_words(events)
     fold = np.array([w[0] % FOLDS for w in words])
     score = np.zeros(len(words))
@@ -184,9 +181,7 @@ def main() -> None:
     best = max((span_f1(words, lexicon, events, (score >= t) & ~in_lexicon), float(t))
                for t in np.quantile(score, np.linspace(1 - MAX_MARKED, 0.995, 40)))
     threshold = best[1]
-    marks = defaultdict(list, {k: list(v) for k, v in lexicon.items()})
-    for i in np.flatnonzero((score >= threshold) & ~in_lexicon):
-        marks[(words[i][0], words[i][1])].append((words[i][2], words[i][3]))
+    marks = highlights(words, lexicon, (score >= threshold) & ~in_lexicon)
     vader = set(SentimentIntensityAnalyzer().lexicon)
     totals = evaluate(events, marks, random.Random(0), vader)
     articles = sum(len(rows) for rows in events)

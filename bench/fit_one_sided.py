@@ -18,7 +18,7 @@ import argparse
 import json
 import random
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.framing.common import parse
 from app.framing.one_sided import sentence_features, sentences_of
-from bench.framing_quality import articles_as_passages
+from bench.framing_quality import articles_as_passages, gold_spans
+from bench.labelled import read_events
 
 C_GRID = (0.1, 0.3, 1.0)
 THRESHOLDS = np.round(np.linspace(0.30, 0.80, 51), 2)
@@ -36,18 +37,13 @@ MAX_MARKED = 0.35  # a reader is pointed at a third of the sentences at most, no
 
 def labelled_sentences(path: Path) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
     """Features, gold label and event index of every sentence of every article's passages."""
-    events: dict[str, list[dict]] = defaultdict(list)
-    for line in path.open(encoding="utf-8"):
-        if line.strip():
-            row = json.loads(line)
-            events[row["event"]].append(row)
+    events = read_events(path)
     feats, labels, groups = [], [], []
     for g, rows in enumerate(events.values()):
         passages, offset = articles_as_passages(rows)
         docs = parse(passages)
         for p in passages:
-            gold = [(b["start"], b["end"]) for b in rows[p.article_id]["meta"]["bias_spans"]
-                    if b["field"] == "text" and b["bias"] == "informational"]
+            gold = gold_spans(rows[p.article_id], "informational")
             for s, e, tokens in sentences_of(p, docs[p.id]):
                 s, e = s + offset[p.id], e + offset[p.id]
                 feats.append(sentence_features(tokens))

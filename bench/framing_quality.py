@@ -36,7 +36,6 @@ they are not passages.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
@@ -48,12 +47,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.framing import PassageIn, analyse_story
 from app.framing.common import nlp
 from app.ingest.passages import sentence_spans, split_passages
+from bench.labelled import read_events
 
 Range = tuple[int, int]
 
 
 def _overlaps(a: Range, spans: list[Range]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def gold_spans(row: dict, bias: str | None = None) -> list[Range]:
+    """The gold bias spans of an article's text (its title left out): all of them, or those of one
+    kind ("lexical", "informational")."""
+    return [(b["start"], b["end"]) for b in row["meta"]["bias_spans"]
+            if b["field"] == "text" and bias in (None, b["bias"])]
 
 
 def span_prf(predicted: list[Range], gold_any: list[Range], gold_lexical: list[Range]) -> tuple[int, int, int, int]:
@@ -162,11 +169,7 @@ def main() -> None:
 
     vader = set(SentimentIntensityAnalyzer().lexicon)
     rng = random.Random(args.seed)
-    events: dict[str, list[dict]] = defaultdict(list)
-    for line in args.file.open(encoding="utf-8"):
-        if line.strip():
-            row = json.loads(line)
-            events[row["event"]].append(row)
+    events = read_events(args.file)
 
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
     one_sided: dict[str, list[int]] = defaultdict(lambda: [0] * 4)
@@ -191,7 +194,7 @@ def main() -> None:
                 sided[article_of[sent.span.passage_id]].append((base + sent.span.start, base + sent.span.end))
         for a, row in enumerate(rows):
             gold = [g for g in row["meta"]["bias_spans"] if g["field"] == "text"]
-            informational = [(g["start"], g["end"]) for g in gold if g["bias"] == "informational"]
+            informational = gold_spans(row, "informational")
             sentences = [(x.start, x.end) for x in sentence_spans(row["text"])]
             flagged = [x for x in sentences if _overlaps(x, sided.get(a, []))]
             for name, predicted in (("Parallax one-sided sentences (in-sample)", flagged),
@@ -201,8 +204,7 @@ def main() -> None:
                 t = one_sided[name]
                 for k, v in enumerate((hits, n, hits, truth)):
                     t[k] += v
-            gold_any = [(g["start"], g["end"]) for g in gold]
-            gold_lexical = [(g["start"], g["end"]) for g in gold if g["bias"] == "lexical"]
+            gold_any, gold_lexical = gold_spans(row), gold_spans(row, "lexical")
             mine = sorted(set(found.get(a, [])))
             highlights_seen += len(mine)
             candidates = {"Parallax loaded and evaluative words (in-sample)": sorted(set(loaded.get(a, []))),

@@ -13,6 +13,15 @@ def read_records(path: Path, limit: int = 0) -> list[dict]:
     return records[:limit] if limit else records
 
 
+def read_events(path: Path) -> dict[str, list[dict]]:
+    """The records grouped by their gold `event` (each event's articles, in file order), events in
+    the order they first appear."""
+    events: dict[str, list[dict]] = {}
+    for record in read_records(path):
+        events.setdefault(record["event"], []).append(record)
+    return events
+
+
 def drafts_of(records: list[dict], name: str) -> list:
     from app.ingest.extract import from_record
 

@@ -21,7 +21,6 @@ out (they are not passages).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -32,6 +31,7 @@ import app.framing.naming as naming
 from app.cluster.metrics import bcubed
 from app.framing import analyse_story
 from bench.framing_quality import articles_as_passages
+from bench.labelled import read_events
 
 
 def row_mentions(rows, offset: dict[int, int], article_of: dict[int, int]) -> list[tuple[int, int, int, int]]:
@@ -64,11 +64,7 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print this many cross-outlet chains the rows miss")
     args = ap.parse_args()
     naming.SPANS_PER_TERM = 10**6  # score every mention, not only the highlights a page keeps
-    events: dict[str, list[dict]] = defaultdict(list)
-    for line in args.file.open(encoding="utf-8"):
-        if line.strip():
-            row = json.loads(line)
-            events[row["event"]].append(row)
+    events = read_events(args.file)
 
     gold_all, pred_all, last_word = [], [], []
     lined, cross = 0, 0
