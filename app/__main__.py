@@ -121,10 +121,9 @@ def frame(story_ids: tuple[int, ...]) -> None:
 
     prepare_database()
     with session_scope() as session:
-        wanted = list(story_ids) or list(session.scalars(select(Story.id).order_by(Story.id)))
-        found = list(session.scalars(select(Story.id).where(Story.id.in_(wanted))))
-        if len(found) < len(set(wanted)):
-            missing = sorted(set(wanted) - set(found))
+        chosen = select(Story.id).where(Story.id.in_(story_ids)) if story_ids else select(Story.id)
+        found = list(session.scalars(chosen.order_by(Story.id)))
+        if missing := sorted(set(story_ids) - set(found)):
             raise click.ClickException(f"no such story: {', '.join(map(str, missing))}")
         queued = queue_story_framing(session, found)
     click.echo(f"{queued} stories queued for framing: a worker keeps them (parallax serve, parallax worker)")

@@ -130,7 +130,7 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
         return results
 
     reports = poll_due(session, settings=settings, ingest=ingest, limit=limit)
-    if added and settings.frame_on_ingest:  # once for all the sources polled, as ingest_items does
+    if added and settings.frame_on_ingest:  # once for all the sources polled, here in the worker that polled
         frame_stories_of(session, added)
     return reports
 
