@@ -1,7 +1,8 @@
 """Common-noun referents for the naming panel: a definite common noun ("the caravan", "the deal",
 "these migrants", "Trump's campaign") names one thing of the story, keyed by the noun's lemma; the members of a
-collective ("the migrant caravan", "a caravan of immigrants") are named by the same row as the
-collective, so "the caravan" and "the migrants" line up as two outlets' names for one group."""
+collective ("the migrant caravan", "a caravan of immigrants", "the caravan's members", "members of the
+caravan") are named by the same row as the collective, so "the caravan" and "the migrants" line up as
+two outlets' names for one group."""
 from __future__ import annotations
 
 from app.framing.common import zipf
@@ -12,6 +13,7 @@ GENERIC_ZIPF = 5.5  # nouns commoner than this in English ("time", "people", "ye
 # Nouns for a body of people moving or acting together: its members' plural names the same group.
 COLLECTIVES = {"caravan", "convoy", "crowd", "delegation", "column", "flotilla", "horde", "throng", "contingent",
                "procession", "mob", "band", "exodus"}
+MEMBERS = {"member", "participant"}  # "the caravan's members", "members of the caravan": the caravan's people
 
 
 def common_referent(span, toks, head):
@@ -27,9 +29,19 @@ def common_referent(span, toks, head):
     if not (definite or indefinite or head.tag_ == "NNS"):
         return None
     lemma = head.lemma_.lower()
+    if lemma in MEMBERS and head.tag_ == "NNS" and (whole := _collective_of(head)):
+        return f"thing:{whole}", f"the {whole}", "thing"
     if zipf(lemma) > GENERIC_ZIPF:
         return None
     return ("thing-a:" if indefinite else "thing:") + lemma, f"the {lemma}", "thing"
+
+
+def _collective_of(head) -> str | None:
+    """The collective whose members a plural names: its owner ("the caravan's members", "caravan
+    participants") or what they are members of ("members of the caravan")."""
+    owners = [c for c in head.children if c.dep_ in ("poss", "compound")]
+    owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return next((o.lemma_.lower() for o in owners if o.pos_ == "NOUN" and o.lemma_.lower() in COLLECTIVES), None)
 
 
 def thing_words(toks, head):

@@ -199,6 +199,15 @@ def test_the_members_of_a_collective_are_named_by_its_row():  # NewsWCL50: "the 
     assert not [r for r in found if r.referent in ("the migrant", "the immigrant")]
 
 
+def test_a_collectives_members_and_participants_are_named_by_its_row():  # NewsWCL50: "the caravan's members"
+    found = rows("The caravan reached the border. The caravan's members waited. The caravan stopped.",
+                 "Members of the caravan camped. The caravan waited. Some caravan participants slept. The caravan left.")
+    caravan = row(found, "the caravan")
+    assert "members" in terms(caravan, "outlet-0")
+    assert {"Members", "caravan participants"} <= set(terms(caravan, "outlet-1"))
+    assert not [r for r in found if r.referent in ("the member", "the participant")]
+
+
 def test_a_title_after_a_possessive_leaves_the_possessor_its_own_mention():
     found = rows("Britain's foreign secretary spoke on Monday.", "Britain agreed.")
     assert terms(row(found, "United Kingdom"), "outlet-0") == ["Britain"]
