@@ -36,6 +36,14 @@ def capitals() -> frozenset[str]:
     return frozenset(w.strip().lower() for line in lines for w in line.split("|"))
 
 
+@lru_cache(maxsize=1)
+def administration_leaders() -> dict[str, tuple[str, str, str]]:
+    """person key -> the state they head, from the table's "<surname> administration" aliases
+    ("trump administration" is the United States): "the US president" can then be Trump."""
+    return {f"person:{a.split()[0]}": (f"state:{s}", s, "state") for a, s in tables()[0].items()
+            if a.endswith(" administration") and len(a.split()) == 2}
+
+
 def norm(text: str) -> str:
     return text.lower().replace("’", "'").removesuffix("'s").strip(" .,'\"“”")
 

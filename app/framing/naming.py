@@ -5,7 +5,8 @@ chunks; a shipped alias table (aliases.py, data/aliases.txt) maps demonyms, capi
 power to one referent, and government nouns and leader titles after a demonym mean the state; a
 capital someone is in or goes to is the city. People are referents of their own, apart from the
 states they lead (people.py): "Japanese Prime Minister Shinzo Abe", "Abe", "Mr. Abe" and "the
-prime minister" are one person's row. Pronouns ("us") are never referents. Definite common nouns
+prime minister" are one person's row, and "the US president" is President Trump's where the story (or
+the alias table's "Trump administration") makes him the United States'. Pronouns ("us") are never referents. Definite common nouns
 ("the caravan", "the deal", "these migrants") are referents too when the story mentions them often
 from two outlets (common_nouns.py). Story-wide joins (referents.py) then put a name the tagger
 misread, initials, "the North" and a collective's members in the row the rest of the story gives
@@ -18,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.framing.aliases import capitals, country_of, norm, state_or_place, tables
+from app.framing.aliases import administration_leaders, capitals, country_of, norm, state_or_place, tables
 from app.framing.common import JsonMixin, Span, by_outlet, span_of
 from app.framing.common_nouns import COMMON_MIN_MENTIONS, common_referent, members_of_collectives, thing_words
 from app.framing.inputs import PassageIn
@@ -238,13 +239,15 @@ def _add_plain_mentions(key: str, label: tuple[str, str], by: dict[str, list[Men
 def analyse_naming(passages: list[PassageIn], docs: dict, *, embed=None, min_outlets: int = 2) -> list[NamingRow]:
     """Table rows: one referent, each outlet's expressions for it with counts and spans."""
     groups = by_outlet(passages)
-    per_outlet: dict[str, list[Mention]] = {}
+    found: dict[str, tuple[list[Mention], dict[str, tuple[str, str, str]]]] = {}
     leads: dict[str, tuple[str, str, str]] = {}  # person key -> the state a title says they lead
     for outlet, ps in groups.items():
         # surname -> person; "title:president" -> the person so titled; "leads:putin" -> their state
         people: dict[str, tuple[str, str, str]] = {}
-        per_outlet[outlet] = resolve_titles([m for p in ps for m in mentions(p, docs[p.id], people)], people)
+        found[outlet] = [m for p in ps for m in mentions(p, docs[p.id], people)], people
         leads |= {f"person:{k.removeprefix('leads:')}": v for k, v in people.items() if k.startswith("leads:")}
+    known = administration_leaders() | leads  # and whom the alias table makes a state's head
+    per_outlet = {outlet: resolve_titles(ms, people, known) for outlet, (ms, people) in found.items()}
     if embed is not None:
         merged = _merge_by_embedding([m for ms in per_outlet.values() for m in ms], embed)
         it = iter(merged)

@@ -82,12 +82,16 @@ def title_fallback(span, toks, head):
     return common_referent(span, toks, head)
 
 
-def resolve_titles(ms: list[Mention], people: dict[str, tuple[str, str, str]]) -> list[Mention]:
+def resolve_titles(ms: list[Mention], people: dict[str, tuple[str, str, str]],
+                   leads: dict[str, tuple[str, str, str]] | None = None) -> list[Mention]:
     """One outlet's title mentions -> the person it gave that title ("President Trump" makes "the
     president" Trump, before or after): a title without a country goes first to those it gave the
     title without one, and of several holders to the one the outlet mentions most (the first on a
-    tie), so "the president" stays Trump after "Russian President Putin"; else the title's fallback
-    reading, else nothing."""
+    tie), so "the president" stays Trump after "Russian President Putin"; a title with a country
+    ("the US president") that the outlet gave no one with that country goes to those it gave the
+    title whom `leads` (person key -> state: the story's "U.S. President Donald Trump", the alias
+    table's "Trump administration") makes that country's; else the title's fallback reading (the
+    state), else nothing."""
     mentioned = Counter(m.key for m in ms)
     out = []
     for m in ms:
@@ -95,6 +99,10 @@ def resolve_titles(ms: list[Mention], people: dict[str, tuple[str, str, str]]) -
             holders = [v for k, v in people.items() if k.startswith(f"holder:{m.key}:")]
             if not holders and m.key.count(":") == 1:
                 holders = [v for k, v in people.items() if k.startswith(f"holder:title-any:{m.label}:")]
+            elif not holders and leads:  # "the US president" after "President Trump", whom the story makes US's
+                country = m.key.split(":")[1]
+                holders = [v for k, v in people.items() if k.startswith(f"holder:title-any:{m.label}:")
+                           and leads.get(v[0], ("", ""))[1] == country]
             holder = max(holders, key=lambda h: mentioned[h[0]]) if holders else m.fallback
             if holder is None:
                 continue

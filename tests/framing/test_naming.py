@@ -263,6 +263,21 @@ def test_the_title_alone_is_the_holder_the_outlet_mentions_most():
     assert "president" in [t.term.lower() for t in row(found, "Donald Trump").terms["outlet-0"]]
 
 
+def test_a_title_with_a_country_is_the_holder_the_story_makes_that_countrys():  # NewsWCL50: "the US president"
+    found = rows("President Trump will visit. The US President arrives on Friday. The French president will not.",
+                 "U.S. President Donald Trump spoke. France said nothing.", "President Trump left for Britain.")
+    assert "US President" in terms(row(found, "Donald Trump"), "outlet-0")
+    assert "French president" in terms(row(found, "France"), "outlet-0")
+    assert "United States" not in {r.referent for r in found}
+
+
+def test_the_alias_table_makes_a_leader_whose_administration_it_names_that_states():
+    found = rows("President Trump will visit. The American president arrives on Friday.",
+                 "President Trump spoke.", "America said nothing.")
+    assert terms(row(found, "Trump"), "outlet-0") == ["President Trump", "American president"]
+    assert "United States" not in {r.referent for r in found}  # before: "American president" made outlet-0 name it
+
+
 def test_a_states_servants_and_forces_after_its_demonym_are_the_state():  # "Russian officials", "American troops"
     found = rows("Russian officials denied it. Japanese officials agreed.", "Russia denied it. Japan agreed.")
     assert terms(row(found, "Russia"), "outlet-0") == ["Russian officials"]
