@@ -35,20 +35,26 @@ THRESHOLDS = np.round(np.linspace(0.30, 0.80, 51), 2)
 MAX_MARKED = 0.35  # a reader is pointed at a third of the sentences at most, not at every other one
 
 
-def labelled_sentences(path: Path) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
-    """Features, gold label and event index of every sentence of every article's passages."""
-    events = read_events(path)
-    feats, labels, groups = [], [], []
-    for g, rows in enumerate(events.values()):
+def sentence_rows(path: Path):
+    """(event index, passage, start, end, tokens, gold label) of every sentence of every article's
+    passages, events in file order."""
+    for g, rows in enumerate(read_events(path).values()):
         passages, offset = articles_as_passages(rows)
         docs = parse(passages)
         for p in passages:
             gold = gold_spans(rows[p.article_id], "informational")
             for s, e, tokens in sentences_of(p, docs[p.id]):
-                s, e = s + offset[p.id], e + offset[p.id]
-                feats.append(sentence_features(tokens))
-                labels.append(any(s < ge and gs < e for gs, ge in gold))
-                groups.append(g)
+                a, b = s + offset[p.id], e + offset[p.id]
+                yield g, p, s, e, tokens, any(a < ge and gs < b for gs, ge in gold)
+
+
+def labelled_sentences(path: Path) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """Features, gold label and event index of every sentence of every article's passages."""
+    feats, labels, groups = [], [], []
+    for g, _, _, _, tokens, label in sentence_rows(path):
+        feats.append(sentence_features(tokens))
+        labels.append(label)
+        groups.append(g)
     return feats, np.array(labels), np.array(groups)
 
 
