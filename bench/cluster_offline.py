@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -32,7 +33,7 @@ from app.cluster.vocabulary import DocumentFrequencies
 from app.ingest.clean import clean, drop_leading_title
 from app.ingest.passages import split_passages
 
-CACHE = Path("/tmp/pxcache")
+CACHE = Path(os.environ.get("PARALLAX_BENCH_CACHE", "/tmp/pxcache"))  # features of another variant: another folder
 
 
 def _domain(url: str | None) -> str | None:

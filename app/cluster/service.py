@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from app.cluster.events import cluster_events, event_label, story_title
-from app.cluster.features import ArticleFeatures, article_features, article_vector
+from app.cluster.features import ArticleFeatures, article_vector, facts_of_many
 from app.cluster.identity import match_groups
 from app.cluster.stories import NEIGHBOURS, cluster_stories, regroup_neighbourhood
 from app.cluster.vocabulary import DocumentFrequencies
@@ -79,10 +79,10 @@ class ReclusterSummary:
 
 # -- features ---------------------------------------------------------------------------------
 
-def features_of(article: Article) -> ArticleFeatures:
-    """The article's clustering features: from its stored JSON, or computed (and stored) anew."""
+def _inputs(article: Article) -> dict:
+    """What the features are computed from: the article as stored (passages, vectors, title)."""
     passages = article.passages
-    inputs = dict(
+    return dict(
         id=article.id,
         title=article.title,
         published=article.published,
@@ -92,14 +92,42 @@ def features_of(article: Article) -> ArticleFeatures:
         passage_vectors=np.array([np.asarray(p.embedding, dtype=np.float32) for p in passages]),
         title_vector=None if article.title_embedding is None else np.asarray(article.title_embedding, np.float32),
     )
-    if article.features:
-        try:
-            return ArticleFeatures.from_json(article.features, **inputs)
-        except (ValueError, KeyError, TypeError):
-            log.info("recomputing stale features of article %s", article.id)
-    features = article_features(**inputs)
-    article.features = features.to_json()
+
+
+def features_of(article: Article) -> ArticleFeatures:
+    """The article's clustering features: from its stored JSON, or computed (and stored) anew."""
+    [features] = features_of_many([article])
     return features
+
+
+STALE_BATCH = 64  # articles whose features are recomputed per spaCy call
+
+
+def features_of_many(articles: list[Article]) -> list[ArticleFeatures]:
+    """Clustering features of many articles: from their stored JSON, or, where it is missing or
+    stale (an older FEATURES_VERSION), computed anew in batches (one nlp.pipe per STALE_BATCH
+    articles: a recluster after an upgrade recomputes every article) and stored."""
+    out: list[ArticleFeatures | None] = []
+    stale: list[int] = []
+    for article in articles:
+        inputs = _inputs(article)
+        try:
+            if not article.features:
+                raise ValueError("no stored features")
+            out.append(ArticleFeatures.from_json(article.features, **inputs))
+        except (ValueError, KeyError, TypeError):
+            out.append(None)
+            stale.append(len(out) - 1)
+    for start in range(0, len(stale), STALE_BATCH):
+        batch = stale[start : start + STALE_BATCH]
+        log.info("recomputing the stale features of %d articles", len(batch))
+        inputs = [_inputs(articles[k]) for k in batch]
+        computed = facts_of_many([(i["title"], i["passage_texts"]) for i in inputs])
+        for k, i, (title_facts, passage_facts) in zip(batch, inputs, computed, strict=True):
+            features = ArticleFeatures(**i, passages=passage_facts, title_facts=title_facts)
+            articles[k].features = features.to_json()
+            out[k] = features
+    return out  # type: ignore[return-value]
 
 
 class FeatureCache:
@@ -260,7 +288,7 @@ def _index_new(session: Session, articles: list[Article]) -> list[ArticleFeature
     (which the nearest-article search reads) and their terms counted, under the locks, which are
     taken in this order by every writer (see CLUSTER_LOCK and REGROUP_LOCK)."""
     _lock_stories(session, exclusive=False)  # first: before count_terms locks rows a recluster deletes
-    new = [features_of(article) for article in articles]
+    new = features_of_many(articles)
     for article, features in zip(articles, new, strict=True):
         store_article_vector(session, article, features)
     count_terms(session, *new)
@@ -479,7 +507,8 @@ def _load_features(session: Session, ids: list[int] | None = None) -> tuple[list
     for article_id, *row in _binary_rows(session, "SELECT p.article_id, p.id, p.text, p.embedding FROM passages p "
                                                   f"{of_passages}ORDER BY p.article_id, p.position", params):
         passages[article_id].append(row)
-    feats, story_of = [], {}
+    feats: list[ArticleFeatures | None] = []
+    story_of, stale = {}, {}
     for article_id, title, published, outlet, stored, story_id, title_vector in articles:
         story_of[article_id] = story_id
         rows = passages.pop(article_id, [])
@@ -492,8 +521,15 @@ def _load_features(session: Session, ids: list[int] | None = None) -> tuple[list
                 passage_vectors=np.array([r[2] for r in rows], dtype=np.float32),
                 title_vector=title_vector))
         except (ValueError, KeyError, TypeError):
-            feats.append(features_of(session.get(Article, article_id)))
-    return feats, story_of
+            stale[article_id] = len(feats)
+            feats.append(None)
+    stale_ids = list(stale)
+    for start in range(0, len(stale_ids), STALE_BATCH):
+        chunk = session.scalars(select(Article).where(Article.id.in_(stale_ids[start : start + STALE_BATCH]))
+                                .order_by(Article.id)).all()
+        for article, features in zip(chunk, features_of_many(list(chunk)), strict=True):
+            feats[stale[article.id]] = features
+    return feats, story_of  # type: ignore[return-value]
 
 
 def _insert_ids(session: Session, model, rows: list[dict]) -> list[int]:

@@ -123,4 +123,20 @@ def test_sentence_terms_are_noun_lemmas_and_names_per_sentence():
 def test_spacy_runs_only_what_the_features_read():
     from app.cluster.features import load_nlp
 
-    assert load_nlp().pipe_names == ["tok2vec", "tagger", "ner", "sentencizer"]
+    assert load_nlp().pipe_names == ["tok2vec", "tagger", "sentencizer"]
+
+
+def test_names_come_from_proper_nouns_and_national_adjectives_never_from_days_or_months():
+    """Names are the tagger's proper nouns and capitalised adjectives inside a sentence
+    ("Russian"); a weekday or month is a date, a year is a date and not a number."""
+    from app.cluster.features import facts_of_many
+
+    passage = ("Prime Minister Boris Johnson, 55, met Russian diplomats in London on Tuesday, Oct. 15, 2019, "
+               "and promised 2,500 new visas within 90 days to 30-year-old workers.")
+    [(_title, [facts])] = facts_of_many([(None, [passage])])
+    assert {"boris", "johnson", "russian", "london"} <= set(facts.names)
+    assert not {"tuesday", "oct", "october"} & set(facts.names)
+    assert facts.numbers == ["2500"]
+    assert set(facts.dates) == {"2019", "oct 15"}
+    [terms] = facts.sentences
+    assert "@johnson" in terms and "@russian" in terms and "visa" in terms and "@tuesday" not in terms

@@ -368,3 +368,22 @@ def test_a_bulk_import_groups_its_articles_as_one_at_a_time_would(session, setti
     assert {"a", "a2"} in stories and {"b"} in stories and {"bank"} in stories
     assert len(events) >= 3
     assert_events_match_their_stories(session)
+
+
+def test_a_recluster_recomputes_features_stored_by_an_older_version_and_stores_them(session, settings):
+    """After an upgrade that changes the features (FEATURES_VERSION), stored features are stale:
+    a recluster computes them anew (in batches), stores them, and groups exactly as before."""
+    from app.cluster.features import FEATURES_VERSION
+
+    seed(session, settings)
+    ingest(session, [from_text(t, source_name=n) for n, t in (("a", QUAKE_A), ("b", QUAKE_B))])
+    recluster(session)
+    before = export_corpus(session)["stories"]
+    fresh = {a.id: a.features for a in session.scalars(select(Article))}
+    for article in session.scalars(select(Article)):
+        article.features = article.features | {"version": FEATURES_VERSION - 1}
+    session.commit()
+    recluster(session)
+    session.expire_all()
+    assert {a.id: a.features for a in session.scalars(select(Article))} == fresh
+    assert export_corpus(session)["stories"] == before
