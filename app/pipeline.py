@@ -116,7 +116,9 @@ def seed_if_empty(session: Session, settings: Settings | None = None) -> list[In
 
 def poll_sources(session: Session, *, embedder: Embedder | None = None, settings: Settings | None = None,
                  limit: int | None = None):
-    """Poll the due sources (app/sources/polling.py), their new items ingested as a bulk import."""
+    """Poll the due sources (app/sources/polling.py), their new items ingested as a bulk import,
+    and, as after a bulk import, a background job queued to keep the framing of each story they
+    joined: the worker that polls goes on to the next due job instead of framing stories first."""
     from app.sources.polling import poll_due
 
     settings = settings or get_settings()
@@ -130,8 +132,8 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
         return results
 
     reports = poll_due(session, settings=settings, ingest=ingest, limit=limit)
-    if added and settings.frame_on_ingest:  # once for all the sources polled, here in the worker that polled
-        frame_stories_of(session, added)
+    if added and settings.frame_on_ingest:  # once for all the sources polled, as a bulk import queues it
+        queue_framing(session, added)
     return reports
 
 

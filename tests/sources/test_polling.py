@@ -202,3 +202,18 @@ def test_an_item_the_model_failed_on_is_tried_again_and_the_feed_asked_in_full(s
     assert len(failed) == 2 and all("embedding failed" in i.reason for i in failed)
     stored = session.get(Source, source, populate_existing=True)
     assert stored.etag is None  # so the next poll reads the feed again instead of a 304
+
+
+def test_a_poll_queues_the_framing_of_the_stories_it_touched_as_a_bulk_import_does(session, embedder, polite, site):
+    """The worker that polled frames nothing itself: one background job per story the new
+    articles joined, run when no other job waits."""
+    from app.db.models import Framing
+    from app.jobs.models import FRAME, Job
+
+    add_source(session, site + "/feed.xml", settings=polite)
+    poll(session, embedder, polite)
+    stories = set(session.scalars(select(Article.story_id)))
+    jobs = session.scalars(select(Job).where(Job.kind == FRAME)).all()
+    assert stories and sorted(j.payload["story_id"] for j in jobs) == sorted(stories)
+    assert {j.status for j in jobs} == {"queued"}
+    assert session.scalar(select(func.count()).select_from(Framing)) == 0
