@@ -202,3 +202,19 @@ def test_emptying_the_events_forgets_every_event_framing(fresh_database):
             assert kept_framings(session) == {("story", 1)}
     finally:
         engine.dispose()
+
+
+def test_deleting_an_article_forgets_the_parses_of_its_passages_and_keeps_the_others(session):
+    from app.db.models import PassageParse
+    from app.ingest.removal import delete_article
+
+    story = make_story(session, outlets=2)
+    get_story_overview(session=session, story_id=story.id, framing=True)  # parses every passage
+    gone, kept = story.articles[0], story.articles[1]
+    digests = {a.id: {parses.text_digest(p.text) for p in a.passages} for a in (gone, kept)}
+    stored = set(session.scalars(select(PassageParse.digest)))
+    assert digests[gone.id] | digests[kept.id] <= stored
+
+    assert delete_article(session=session, article_id=gone.id)
+    stored = set(session.scalars(select(PassageParse.digest)))
+    assert not digests[gone.id] & stored and digests[kept.id] <= stored
