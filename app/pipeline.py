@@ -178,6 +178,46 @@ def queue_story_framing(session: Session, story_ids: Iterable[int]) -> int:
     return len(story_ids)
 
 
+EVENTS_FRAMED = 30  # a story's largest events, those its page shows first (app.web.templating.EVENTS_SHOWN)
+
+
+def events_to_frame(session: Session, story_id: int) -> list[int]:
+    """The story's EVENTS_FRAMED largest events (most passages first)."""
+    from sqlalchemy import func, select
+
+    from app.db.models import Event, PassageEvent
+
+    return list(session.scalars(
+        select(Event.id).join(PassageEvent, PassageEvent.event_id == Event.id).where(Event.story_id == story_id)
+        .group_by(Event.id).order_by(func.count().desc(), Event.id).limit(EVENTS_FRAMED)))
+
+
+def queue_event_framing(session: Session, story_id: int) -> int:
+    """Queue a background job (frame_event) for each of the story's EVENTS_FRAMED largest events,
+    unless one is already queued and not yet started: each a job of its own, so an upload waits for
+    at most one event's framing. Returns how many events will be framed."""
+    from sqlalchemy import select
+
+    from app.jobs.models import FRAME_EVENT, Job
+    from app.jobs.queue import enqueue
+
+    event_ids = events_to_frame(session, story_id)
+    waiting = set(session.scalars(select(Job.payload["event_id"].as_integer()).where(
+        Job.kind == FRAME_EVENT, Job.status == "queued")))
+    for event_id in event_ids:
+        if event_id not in waiting:
+            enqueue(session=session, kind=FRAME_EVENT, payload={"event_id": event_id})
+    return len(event_ids)
+
+
+def frame_event(session: Session, event_id: int) -> None:
+    """Compute the framing of an event as the session sees it and keep it, so the first reader of
+    the event page finds it made."""
+    from app.browse.comparisons import get_event_comparison
+
+    get_event_comparison(session=session, event_id=event_id, framing=True)
+
+
 def frame_stories_of(session: Session, article_ids: Iterable[int]) -> int:
     """frame_story for the stories these (committed) articles are in, now. Returns how many were
     framed; a failure is logged, never raised (pages compute what is missing themselves)."""

@@ -10,9 +10,9 @@ serve`, fetched once (first view) and once more (the stored page):
 
 - cold: nothing of the framing kept, so the first view parses and analyses the smaller sample a
   waiting reader gets (app.browse.framing.FIRST_VIEW_PASSAGES, the page says so);
-- kept: after each story's framing is kept by app.pipeline.frame_story (what the background job
-  a bulk import queues runs, and what a feed poll and an upload run once their articles are in),
-  as a reader of an imported story finds it.
+- kept: after each story's framing is kept by app.pipeline.frame_story and that of each of its
+  largest events by app.pipeline.frame_event (what the background jobs a bulk import or a feed
+  poll queues run; an upload keeps its story's), as a reader of an imported story finds it.
 
 Prints seconds and HTML bytes of each in a table, and how long keeping the framing took.
 """
@@ -111,10 +111,11 @@ def forget_framing() -> None:
     base.get_engine().dispose()
 
 
-def keep_framing(built: list[tuple[int, int, int]]) -> list[float]:
-    """What the job an import queues runs: each story's framing kept. Seconds per story."""
+def keep_framing(built: list[tuple[int, int, int]]) -> list[tuple[float, float, int]]:
+    """What the jobs an import queues run: each story's framing kept, then that of each of its
+    largest events (a job each). (Seconds for the story, seconds for its events, events) per story."""
     from app.db import base
-    from app.pipeline import frame_story
+    from app.pipeline import events_to_frame, frame_event, frame_story
 
     seconds = []
     with base.session_scope() as session:
@@ -122,7 +123,11 @@ def keep_framing(built: list[tuple[int, int, int]]) -> list[float]:
             start = time.perf_counter()
             frame_story(session, story_id)
             session.rollback()
-            seconds.append(time.perf_counter() - start)
+            story_s, events = time.perf_counter() - start, events_to_frame(session, story_id)
+            for event_id in events:
+                frame_event(session, event_id)
+                session.rollback()
+            seconds.append((story_s, time.perf_counter() - start - story_s, len(events)))
     base.get_engine().dispose()
     return seconds
 
@@ -165,13 +170,14 @@ def main() -> None:
         cold = first_views(env, built, args.timeout, "cold")
         forget_framing()
         framed = keep_framing(built)
-        print("framing kept at import: " + ", ".join(f"{s:.2f} s" for s in framed), flush=True)
+        print("framing kept at import, story + events: " + ", ".join(
+            f"{s:.2f} s + {e:.2f} s ({k} events)" for s, e, k in framed), flush=True)
         kept = first_views(env, built, args.timeout, "kept")
     print()
     print("| passages | framing kept at import | story first view, kept | cold | story HTML, kept / cold "
           "| story stored | event first view, kept | cold | event HTML, kept / cold | event stored |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, seconds, (s1, s2, e1, e2), (c1, _, d1, _) in zip(sizes, framed, kept, cold, strict=True):
+    for n, (seconds, _, _), (s1, s2, e1, e2), (c1, _, d1, _) in zip(sizes, framed, kept, cold, strict=True):
         print(f"| {n:,} | {seconds:.2f} s | {s1[0]:.2f} s | {c1[0]:.2f} s | {s1[1]:,} / {c1[1]:,} B "
               f"| {s2[0] * 1000:.0f} ms | {e1[0]:.2f} s | {d1[0]:.2f} s | {e1[1]:,} / {d1[1]:,} B "
               f"| {e2[0] * 1000:.0f} ms |")

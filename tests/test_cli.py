@@ -1,8 +1,10 @@
 """The `parallax` command as a user runs it, on a fresh embedded database."""
 import json
+from collections import Counter
 
 import pytest
 
+from app.pipeline import EVENTS_FRAMED
 from tests.conftest import SEEDS
 from tests.helpers import cli_env, run_cli
 
@@ -120,11 +122,15 @@ def test_frame_queues_every_storys_framing_once_and_a_worker_keeps_it(tmp_path):
     env = cli_env(tmp_path / "data")
     ingested = run_cli("ingest", str(SEEDS), env=env)
     assert ingested.returncode == 0 and "framing of the stories they joined is queued" in ingested.stderr
-    stories = len(json.loads(run_cli("export", env=env).stdout)["stories"])
+    corpus = json.loads(run_cli("export", env=env).stdout)
+    stories = len(corpus["stories"])
+    per_story = Counter(e["story_id"] for e in corpus["events"] if e["passages"])
+    events = sum(min(n, EVENTS_FRAMED) for n in per_story.values())
     queued = run_cli("frame", env=env)
     assert queued.returncode == 0, queued.stderr
     assert queued.stdout.strip().startswith(f"{stories} stories queued for framing")
     ran = run_cli("worker", "--once", env=env)
-    assert ran.stdout.strip() == f"{stories} job(s) run"  # the import's jobs, not queued twice
+    # the import's jobs, not queued twice, and a job for each of their largest events that they queued
+    assert events and ran.stdout.strip() == f"{stories + events} job(s) run"
     missing = run_cli("frame", "--story", "999999", env=env)
     assert missing.returncode == 1 and "no such story: 999999" in missing.stderr

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db.base import Base
 
 ACTIVE = ("queued", "running")
-FRAME = "frame_story"  # keep a story's framing after a bulk import changed it
-BACKGROUND = (FRAME,)  # kinds a worker takes only when nothing else is due: an upload never waits on them
+FRAME = "frame_story"  # keep a story's framing after a bulk import or a poll changed it
+FRAME_EVENT = "frame_event"  # keep an event's framing, queued by the framing of its story
+BACKGROUND = (FRAME, FRAME_EVENT)  # kinds a worker takes only when nothing else is due: an upload never waits on them
 
 
 class Job(Base):
@@ -24,7 +25,7 @@ class Job(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # ingest_article | fetch_article | recluster | frame_story
+    kind: Mapped[str] = mapped_column(String(32))  # ingest_article | fetch_article | recluster | frame_story | frame_event
     key: Mapped[str | None] = mapped_column(String(128))
     payload: Mapped[dict] = mapped_column(JSONB)
     status: Mapped[str] = mapped_column(String(16), server_default="queued")  # queued|running|done|failed

@@ -13,7 +13,7 @@ from app.config import Settings
 from app.embed.model import Embedder
 from app.ingest.drafts import ArticleDraft, IngestError
 from app.ingest.service import TRANSIENT_REASONS, ingest_drafts
-from app.jobs.models import FRAME
+from app.jobs.models import FRAME, FRAME_EVENT
 
 log = logging.getLogger(__name__)
 Report = Callable[[str], None]  # tells the queue what the job does now: "embedding", "clustering"...
@@ -132,15 +132,29 @@ def recluster(ctx: Context, payload: dict) -> dict:
 
 
 def frame_story(ctx: Context, payload: dict) -> dict:
-    """Keep the framing of a story a bulk import changed (app.pipeline.frame_story), as it is now."""
+    """Keep the framing of a story a bulk import or a poll changed (app.pipeline.frame_story), as
+    it is now, then queue the framing of its largest events, a job each."""
     from app.pipeline import frame_story as keep_framing
+    from app.pipeline import queue_event_framing
 
     ctx.report("framing")
     keep_framing(ctx.session, payload["story_id"])
     ctx.session.rollback()  # it only read: what it keeps goes through a connection of its own
-    return {"story_id": payload["story_id"]}
+    events = queue_event_framing(ctx.session, payload["story_id"])
+    return {"story_id": payload["story_id"], "events": events}
+
+
+def frame_event(ctx: Context, payload: dict) -> dict:
+    """Keep the framing of an event (app.pipeline.frame_event), as it is now; an event a regroup
+    has replaced since is gone, and there is nothing to keep."""
+    from app.pipeline import frame_event as keep_framing
+
+    ctx.report("framing")
+    keep_framing(ctx.session, payload["event_id"])
+    ctx.session.rollback()
+    return {"event_id": payload["event_id"]}
 
 
 HANDLERS: dict[str, Callable[[Context, dict], dict]] = {
-    INGEST: ingest_article, FETCH: fetch_article, RECLUSTER: recluster, FRAME: frame_story,
+    INGEST: ingest_article, FETCH: fetch_article, RECLUSTER: recluster, FRAME: frame_story, FRAME_EVENT: frame_event,
 }

@@ -218,3 +218,23 @@ def test_deleting_an_article_forgets_the_parses_of_its_passages_and_keeps_the_ot
     assert delete_article(session=session, article_id=gone.id)
     stored = set(session.scalars(select(PassageParse.digest)))
     assert not digests[gone.id] & stored and digests[kept.id] <= stored
+
+
+def test_a_story_framing_job_queues_a_job_for_each_of_its_events_and_their_pages_read_what_was_kept(
+        session, engine, settings, embedder, monkeypatch):
+    from app.db.models import Event
+    from app.jobs.models import FRAME_EVENT
+
+    stories = import_in_chunks_of_two(session, settings, embedder, monkeypatch)
+    events = set(session.scalars(select(Event.id).where(Event.story_id.in_(stories))))
+    assert events  # the quake and its follow-up share happenings
+    assert not session.scalars(select(Job).where(Job.kind == FRAME_EVENT)).all()  # queued by the story's job
+    run_due_jobs(session=session, embedder=embedder, settings=settings)
+    done = session.scalars(select(Job).where(Job.kind == FRAME_EVENT)).all()
+    assert sorted(j.payload["event_id"] for j in done) == sorted(events) and {j.status for j in done} == {"done"}
+    with engine.connect() as conn:
+        assert set(conn.scalars(select(Framing.subject_id).where(Framing.kind == "event"))) >= events
+    forget_this_process()
+    monkeypatch.setattr(page_framing, "analyse_event", never)  # the first reader reads what the worker kept
+    for event_id in events:
+        assert get_event_comparison(session=session, event_id=event_id, framing=True).framing
