@@ -164,18 +164,26 @@ def queue_framing(session: Session, article_ids: Iterable[int]) -> int:
 def queue_story_framing(session: Session, story_ids: Iterable[int]) -> int:
     """Queue a background job (app/jobs/tasks.py, frame_story) for each of these stories, unless one
     for that story is already queued and not yet started. Returns how many stories will be framed."""
+    from app.jobs.models import FRAME
+
+    return _queue_once(session, FRAME, "story_id", story_ids)
+
+
+def _queue_once(session: Session, kind: str, field: str, ids: Iterable[int]) -> int:
+    """A `kind` job with payload {field: id} for each id, but none for an id whose job is queued
+    and not yet started. Returns how many ids will have their job run."""
     from sqlalchemy import select
 
-    from app.jobs.models import FRAME, Job
+    from app.jobs.models import Job
     from app.jobs.queue import enqueue
 
-    story_ids = list(dict.fromkeys(story_ids))
-    waiting = set(session.scalars(select(Job.payload["story_id"].as_integer()).where(
-        Job.kind == FRAME, Job.status == "queued")))
-    for story_id in story_ids:
-        if story_id not in waiting:
-            enqueue(session=session, kind=FRAME, payload={"story_id": story_id})
-    return len(story_ids)
+    ids = list(dict.fromkeys(ids))
+    waiting = set(session.scalars(select(Job.payload[field].as_integer()).where(
+        Job.kind == kind, Job.status == "queued")))
+    for id_ in ids:
+        if id_ not in waiting:
+            enqueue(session=session, kind=kind, payload={field: id_})
+    return len(ids)
 
 
 EVENTS_FRAMED = 30  # a story's largest events, those its page shows first (app.web.templating.EVENTS_SHOWN)
@@ -196,18 +204,9 @@ def queue_event_framing(session: Session, story_id: int) -> int:
     """Queue a background job (frame_event) for each of the story's EVENTS_FRAMED largest events,
     unless one is already queued and not yet started: each a job of its own, so an upload waits for
     at most one event's framing. Returns how many events will be framed."""
-    from sqlalchemy import select
+    from app.jobs.models import FRAME_EVENT
 
-    from app.jobs.models import FRAME_EVENT, Job
-    from app.jobs.queue import enqueue
-
-    event_ids = events_to_frame(session, story_id)
-    waiting = set(session.scalars(select(Job.payload["event_id"].as_integer()).where(
-        Job.kind == FRAME_EVENT, Job.status == "queued")))
-    for event_id in event_ids:
-        if event_id not in waiting:
-            enqueue(session=session, kind=FRAME_EVENT, payload={"event_id": event_id})
-    return len(event_ids)
+    return _queue_once(session, FRAME_EVENT, "event_id", events_to_frame(session, story_id))
 
 
 def frame_event(session: Session, event_id: int) -> None:
