@@ -112,9 +112,11 @@ def seed() -> None:
 @click.option("--story", "story_ids", type=int, multiple=True, help="Only this story (repeat for several).")
 def frame(story_ids: tuple[int, ...]) -> None:
     """Queue the framing of every story (or of the given ones) for the workers, which keep it so the
-    first reader of each finds it made: after an upgrade that changed the analysis, for example."""
+    first reader of each finds it made: after an upgrade that changed the analysis, for example.
+    For every story, the kept parses made by another spaCy model (never read again) go too."""
     from sqlalchemy import select
 
+    from app.browse.framing_store import forget_other_parsers
     from app.db.base import session_scope
     from app.db.models import Story
     from app.pipeline import prepare_database, queue_story_framing
@@ -125,6 +127,8 @@ def frame(story_ids: tuple[int, ...]) -> None:
         found = list(session.scalars(chosen.order_by(Story.id)))
         if missing := sorted(set(story_ids) - set(found)):
             raise click.ClickException(f"no such story: {', '.join(map(str, missing))}")
+        if not story_ids and (stale := forget_other_parsers(session)):
+            click.echo(f"{stale} parses made by another spaCy model deleted")
         queued = queue_story_framing(session, found)
     click.echo(f"{queued} stories queued for framing: a worker keeps them (parallax serve, parallax worker)")
 

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from app.db.models import Framing, PassageParse
 from app.framing import PassageIn
@@ -28,6 +29,14 @@ log = logging.getLogger(__name__)
 def inputs_digest(key: tuple) -> bytes:
     """What a framing was computed from (passage ids, articles, outlet labels) and by which code."""
     return hashlib.blake2b(repr((analysis_version(), key)).encode(), digest_size=16).digest()
+
+
+def forget_other_parsers(session: Session) -> int:
+    """Delete the kept parses made by another spaCy model or version, which are never read again
+    (`parallax frame`); commits. Returns how many went."""
+    gone = session.execute(delete(PassageParse).where(PassageParse.parser != parser_name())).rowcount
+    session.commit()
+    return gone
 
 
 class FramingStore:

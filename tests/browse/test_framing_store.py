@@ -238,3 +238,17 @@ def test_a_story_framing_job_queues_a_job_for_each_of_its_events_and_their_pages
     monkeypatch.setattr(page_framing, "analyse_event", never)  # the first reader reads what the worker kept
     for event_id in events:
         assert get_event_comparison(session=session, event_id=event_id, framing=True).framing
+
+
+def test_parses_made_by_another_spacy_model_are_forgotten_and_the_current_ones_kept(session):
+    from app.browse.framing_store import forget_other_parsers
+    from app.db.models import PassageParse
+
+    story = make_story(session, outlets=2)
+    get_story_overview(session=session, story_id=story.id, framing=True)  # parses every passage
+    current = set(session.scalars(select(PassageParse.digest)))
+    session.add(PassageParse(digest=parses.text_digest("a text parsed by an older model"),
+                             parser="en_core_web_sm-3.0.0/spacy-3.0.0", doc=b"old"))
+    session.commit()
+    assert forget_other_parsers(session) == 1
+    assert set(session.scalars(select(PassageParse.digest))) == current
