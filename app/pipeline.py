@@ -186,18 +186,23 @@ def _queue_once(session: Session, kind: str, field: str, ids: Iterable[int]) -> 
     return len(ids)
 
 
-EVENTS_FRAMED = 30  # a story's largest events, those its page shows first (app.web.templating.EVENTS_SHOWN)
+EVENTS_FRAMED = 30  # the events a story page shows first (app.web.templating.EVENTS_SHOWN)
 
 
 def events_to_frame(session: Session, story_id: int) -> list[int]:
-    """The story's EVENTS_FRAMED largest events (most passages first)."""
-    from sqlalchemy import func, select
+    """The story's first EVENTS_FRAMED events in its page's order (app.browse.comparisons: most
+    outlet columns, then most passages, then the oldest)."""
+    from sqlalchemy import String, case, cast, func, select
 
-    from app.db.models import Event, PassageEvent
+    from app.db.models import Article, Event, Passage, PassageEvent
 
+    column = case((Article.outlet_id.is_not(None), "outlet-" + cast(Article.outlet_id, String)),
+                  else_="article-" + cast(Article.id, String))  # comparisons.column_key
     return list(session.scalars(
-        select(Event.id).join(PassageEvent, PassageEvent.event_id == Event.id).where(Event.story_id == story_id)
-        .group_by(Event.id).order_by(func.count().desc(), Event.id).limit(EVENTS_FRAMED)))
+        select(Event.id).join(PassageEvent, PassageEvent.event_id == Event.id)
+        .join(Passage, Passage.id == PassageEvent.passage_id).join(Article, Article.id == Passage.article_id)
+        .where(Event.story_id == story_id).group_by(Event.id)
+        .order_by(func.count(column.distinct()).desc(), func.count().desc(), Event.id).limit(EVENTS_FRAMED)))
 
 
 def queue_event_framing(session: Session, story_id: int) -> int:

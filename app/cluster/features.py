@@ -136,30 +136,32 @@ class PassageFacts:
 
 _NAME_TAGS = frozenset({"NNP", "NNPS"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJS", "JJR"})
-# Words a name tag can fall on that say *when*, not who: compared as dates (or not at all).
-_TIME_WORDS = frozenset({
+_MONTH_NAMES = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+# Words that say *when*, not who or what: compared as dates (or not at all).
+_TIME_WORDS = _MONTH_NAMES | {
     *_WEEKDAYS, "today", "yesterday", "tomorrow", "tonight", "day", "days", "week", "weeks", "weekend",
     "month", "months", "year", "years", "decade", "decades", "century", "morning", "afternoon", "evening",
-    "night", "percent"})
-# Dates read off the text: a year, or a month (written out or abbreviated) and a day.
+    "night"}
+# Dates read off the text: a year, or a capitalised month (written out or abbreviated) and a day
+# ("Oct. 15", "September 3"); not "May 2,000 people", not the verb in "march 10 miles".
 _TEXT_MONTH_DAY = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
-    r"\s+(\d{1,2})(?!\d)", re.IGNORECASE)
-
-
-_DASHES = frozenset({"-", "–", "—"})
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
+    r"\s+(\d{1,2})(?![\d]|[,.]\d)")
 # A cardinal before one of these is a duration, an age or a time of day ("52 years", "a
 # 52-year-old", "10 minutes"), not an amount that identifies a happening.
 _TIME_UNITS = _TIME_WORDS | {"hour", "hours", "minute", "minutes", "second", "seconds", "am", "pm", "a.m.",
                              "p.m.", "o'clock", "year-old", "years-old"}
+_NOT_TERMS = _TIME_WORDS | {"percent"}  # nouns compared as dates and amounts, not as words
+_DASHES = frozenset({"-", "–", "—"})
+_RECORD = re.compile(r"\d[-–—]\d")  # "36–3", "110–98" kept as one token
 
 
 def _amount(tok) -> bool:
     """A cardinal that counts something: not a year, a duration, an age or a time of day (what
     the entity recogniser would call a DATE or a TIME), nor a record or a score."""
-    if tok.tag_ != "CD" or _YEAR.fullmatch(tok.text):
+    if tok.tag_ != "CD" or _YEAR.fullmatch(tok.text) or _RECORD.search(tok.text):
         return False
     doc, i = tok.doc, tok.i
     after = [t.lower_ for t in doc[i + 1 : i + 3] if t.text not in _DASHES]
@@ -174,12 +176,27 @@ def _amount(tok) -> bool:
     return True
 
 
+def _time_word(tok) -> bool:
+    """A weekday or other time word; a month too, unless it is part of a name ("Theresa May",
+    "Jan Egeland"): next to a proper noun and not before a number."""
+    word = tok.lower_.rstrip(".")
+    if word not in _TIME_WORDS:
+        return False
+    if word not in _MONTH_NAMES:
+        return True
+    doc, i = tok.doc, tok.i
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    if after is not None and (after.tag_ == "CD" or after.text == "." and i + 2 < len(doc) and doc[i + 2].tag_ == "CD"):
+        return True
+    return not ((i and doc[i - 1].tag_ in _NAME_TAGS) or (after is not None and after.tag_ in _NAME_TAGS))
+
+
 def _name_token(tok) -> bool:
     """A word of a name: tagged a proper noun, or a capitalised adjective inside a sentence
-    ("Russian", "Democratic"); never a month, weekday or other time word."""
+    ("Russian", "Democratic"); never a time word or a word without a letter."""
     tag = tok.tag_
     if tag in _NAME_TAGS:
-        return tok.lower_.rstrip(".") not in _TIME_WORDS
+        return not _time_word(tok) and any(c.isalpha() for c in tok.text)
     return tag in _ADJECTIVE_TAGS and not tok.is_sent_start and tok.text[:1].isupper()
 
 
@@ -197,7 +214,7 @@ def _sentence_terms(doc) -> list[list[str]]:
             tag = tok.tag_
             if tag in _NOUN_TAGS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
                 lower = tok.lower_
-                if lower in _TIME_WORDS:  # dates and amounts are compared as such, not as words
+                if lower in _NOT_TERMS:  # dates and amounts are compared as such, not as words
                     continue
                 if tag != "NN" or lower not in _INDEFINITE_PRONOUNS:
                     terms.append(noun_lemma(lower, tag == "NNS"))

@@ -529,6 +529,9 @@ def _load_features(session: Session, ids: list[int] | None = None) -> tuple[list
                                 .order_by(Article.id)).all()
         for article, features in zip(chunk, features_of_many(list(chunk)), strict=True):
             feats[stale[article.id]] = features
+    if None in feats:  # deleted meanwhile (delete_article takes no cluster lock): not grouped
+        feats = [f for f in feats if f is not None]
+        story_of = {f.id: story_of[f.id] for f in feats}
     return feats, story_of  # type: ignore[return-value]
 
 

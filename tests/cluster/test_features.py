@@ -140,3 +140,12 @@ def test_names_come_from_proper_nouns_and_national_adjectives_never_from_days_or
     assert set(facts.dates) == {"2019", "oct 15"}
     [terms] = facts.sentences
     assert "@johnson" in terms and "@russian" in terms and "visa" in terms and "@tuesday" not in terms
+
+
+def test_a_month_in_a_name_stays_a_name_and_an_amount_after_a_month_stays_an_amount():
+    from app.cluster.features import facts_of_many
+
+    passage = "Theresa May met Jan Egeland in March. In May 2,000 people left, and 36–3 was the record."
+    [(_title, [facts])] = facts_of_many([(None, [passage])])
+    assert {"theresa", "may", "jan", "egeland"} <= set(facts.names) and "march" not in facts.names
+    assert facts.numbers == ["2000"] and facts.dates == []

@@ -370,9 +370,11 @@ def test_a_bulk_import_groups_its_articles_as_one_at_a_time_would(session, setti
     assert_events_match_their_stories(session)
 
 
-def test_a_recluster_recomputes_features_stored_by_an_older_version_and_stores_them(session, settings):
+def test_a_recluster_recomputes_features_stored_by_an_older_version_and_stores_them(session, settings,
+                                                                                     monkeypatch):
     """After an upgrade that changes the features (FEATURES_VERSION), stored features are stale:
-    a recluster computes them anew (in batches), stores them, and groups exactly as before."""
+    a recluster computes them anew (in batches, here of one article), stores them, and groups
+    exactly as before."""
     from app.cluster.features import FEATURES_VERSION
 
     seed(session, settings)
@@ -383,6 +385,7 @@ def test_a_recluster_recomputes_features_stored_by_an_older_version_and_stores_t
     for article in session.scalars(select(Article)):
         article.features = article.features | {"version": FEATURES_VERSION - 1}
     session.commit()
+    monkeypatch.setattr("app.cluster.service.STALE_BATCH", 1)
     recluster(session)
     session.expire_all()
     assert {a.id: a.features for a in session.scalars(select(Article))} == fresh
