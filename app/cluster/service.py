@@ -107,24 +107,23 @@ def features_of_many(articles: list[Article]) -> list[ArticleFeatures]:
     """Clustering features of many articles: from their stored JSON, or, where it is missing or
     stale (an older FEATURES_VERSION), computed anew in batches (one nlp.pipe per STALE_BATCH
     articles: a recluster after an upgrade recomputes every article) and stored."""
+    inputs = [_inputs(article) for article in articles]
     out: list[ArticleFeatures | None] = []
     stale: list[int] = []
-    for article in articles:
-        inputs = _inputs(article)
+    for article, given in zip(articles, inputs, strict=True):
         try:
             if not article.features:
                 raise ValueError("no stored features")
-            out.append(ArticleFeatures.from_json(article.features, **inputs))
+            out.append(ArticleFeatures.from_json(article.features, **given))
         except (ValueError, KeyError, TypeError):
             out.append(None)
             stale.append(len(out) - 1)
     for start in range(0, len(stale), STALE_BATCH):
         batch = stale[start : start + STALE_BATCH]
         log.info("recomputing the stale features of %d articles", len(batch))
-        inputs = [_inputs(articles[k]) for k in batch]
-        computed = facts_of_many([(i["title"], i["passage_texts"]) for i in inputs])
-        for k, i, (title_facts, passage_facts) in zip(batch, inputs, computed, strict=True):
-            features = ArticleFeatures(**i, passages=passage_facts, title_facts=title_facts)
+        computed = facts_of_many([(inputs[k]["title"], inputs[k]["passage_texts"]) for k in batch])
+        for k, (title_facts, passage_facts) in zip(batch, computed, strict=True):
+            features = ArticleFeatures(**inputs[k], passages=passage_facts, title_facts=title_facts)
             articles[k].features = features.to_json()
             out[k] = features
     return out  # type: ignore[return-value]
