@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,9 @@ from app.embed.model import Embedder, get_embedder
 from app.ingest.drafts import ArticleDraft, Rejection
 from app.ingest.seeds import read_seeds
 from app.ingest.service import IngestResult, count_articles, ingest_drafts
+
+if TYPE_CHECKING:
+    from app.browse.views import StoryOverview
 
 log = logging.getLogger(__name__)
 
@@ -137,14 +141,14 @@ def poll_sources(session: Session, *, embedder: Embedder | None = None, settings
     return reports
 
 
-def frame_story(session: Session, story_id: int) -> None:
+def frame_story(session: Session, story_id: int) -> StoryOverview | None:
     """Compute the framing of a story as the session sees it and keep it, with the parses of its
     passages (app/browse/framing_store.py), so the first reader of a changed story finds it made
     and an event page of it only analyses its passages. Inside an article's transaction (a single
-    upload) it is kept before the article shows."""
+    upload) it is kept before the article shows. Returns the story's overview (None: no such story)."""
     from app.browse.comparisons import get_story_overview
 
-    get_story_overview(session=session, story_id=story_id, framing=True, reader_waits=False)
+    return get_story_overview(session=session, story_id=story_id, framing=True, reader_waits=False)
 
 
 def _stories_of(session: Session, article_ids: Iterable[int]) -> list[int]:
@@ -189,29 +193,20 @@ def _queue_once(session: Session, kind: str, field: str, ids: Iterable[int]) -> 
 EVENTS_FRAMED = 30  # the events a story page shows first (app.web.templating.EVENTS_SHOWN)
 
 
-def events_to_frame(session: Session, story_id: int) -> list[int]:
-    """The story's first EVENTS_FRAMED events in its page's order (app.browse.comparisons: most
-    outlet columns, then most passages, then the oldest)."""
-    from sqlalchemy import String, case, cast, func, select
-
-    from app.db.models import Article, Event, Passage, PassageEvent
-
-    column = case((Article.outlet_id.is_not(None), "outlet-" + cast(Article.outlet_id, String)),
-                  else_="article-" + cast(Article.id, String))  # comparisons.column_key
-    return list(session.scalars(
-        select(Event.id).join(PassageEvent, PassageEvent.event_id == Event.id)
-        .join(Passage, Passage.id == PassageEvent.passage_id).join(Article, Article.id == Passage.article_id)
-        .where(Event.story_id == story_id).group_by(Event.id)
-        .order_by(func.count(column.distinct()).desc(), func.count().desc(), Event.id).limit(EVENTS_FRAMED)))
+def events_to_frame(overview: StoryOverview | None) -> list[int]:
+    """The story's first EVENTS_FRAMED events with passages, in its page's order (the overview's)."""
+    if overview is None:
+        return []
+    return [c.event.id for c in overview.events if c.columns][:EVENTS_FRAMED]
 
 
-def queue_event_framing(session: Session, story_id: int) -> int:
-    """Queue a background job (frame_event) for each of the story's EVENTS_FRAMED largest events,
-    unless one is already queued and not yet started: each a job of its own, so an upload waits for
-    at most one event's framing. Returns how many events will be framed."""
+def queue_event_framing(session: Session, event_ids: Iterable[int]) -> int:
+    """Queue a background job (frame_event) for each of these events, unless one is already queued
+    and not yet started: each a job of its own, so an upload waits for at most one event's
+    framing. Returns how many events will be framed."""
     from app.jobs.models import FRAME_EVENT
 
-    return _queue_once(session, FRAME_EVENT, "event_id", events_to_frame(session, story_id))
+    return _queue_once(session, FRAME_EVENT, "event_id", event_ids)
 
 
 def frame_event(session: Session, event_id: int) -> None:

@@ -10,8 +10,8 @@ serve`, fetched once (first view) and once more (the stored page):
 
 - cold: nothing of the framing kept, so the first view parses and analyses the smaller sample a
   waiting reader gets (app.browse.framing.FIRST_VIEW_PASSAGES, the page says so);
-- kept: after each story's framing is kept by app.pipeline.frame_story and that of each of its
-  largest events by app.pipeline.frame_event (what the background jobs a bulk import or a feed
+- kept: after each story's framing is kept by app.pipeline.frame_story and that of each of the
+  events its page shows first by app.pipeline.frame_event (what the background jobs a bulk import or a feed
   poll queues run; an upload keeps its story's), as a reader of an imported story finds it.
 
 Prints seconds and HTML bytes of each in a table, and how long keeping the framing took.
@@ -112,8 +112,8 @@ def forget_framing() -> None:
 
 
 def keep_framing(built: list[tuple[int, int, int]]) -> list[tuple[float, float, int]]:
-    """What the jobs an import queues run: each story's framing kept, then that of each of its
-    largest events (a job each). (Seconds for the story, seconds for its events, events) per story."""
+    """What the jobs an import queues run: each story's framing kept, then that of each of the
+    events its page shows first (a job each). (Seconds for the story, seconds for its events, events) per story."""
     from app.db import base
     from app.pipeline import events_to_frame, frame_event, frame_story
 
@@ -121,9 +121,9 @@ def keep_framing(built: list[tuple[int, int, int]]) -> list[tuple[float, float, 
     with base.session_scope() as session:
         for _, story_id, _ in built:
             start = time.perf_counter()
-            frame_story(session, story_id)
+            overview = frame_story(session, story_id)
             session.rollback()
-            story_s, events = time.perf_counter() - start, events_to_frame(session, story_id)
+            story_s, events = time.perf_counter() - start, events_to_frame(overview)
             for event_id in events:
                 frame_event(session, event_id)
                 session.rollback()

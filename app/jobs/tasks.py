@@ -133,14 +133,14 @@ def recluster(ctx: Context, payload: dict) -> dict:
 
 def frame_story(ctx: Context, payload: dict) -> dict:
     """Keep the framing of a story a bulk import or a poll changed (app.pipeline.frame_story), as
-    it is now, then queue the framing of its largest events, a job each."""
+    it is now, then queue the framing of the events its page shows first, a job each."""
+    from app.pipeline import events_to_frame, queue_event_framing
     from app.pipeline import frame_story as keep_framing
-    from app.pipeline import queue_event_framing
 
     ctx.report("framing")
-    keep_framing(ctx.session, payload["story_id"])
+    overview = keep_framing(ctx.session, payload["story_id"])
     ctx.session.rollback()  # it only read: what it keeps goes through a connection of its own
-    events = queue_event_framing(ctx.session, payload["story_id"])
+    events = queue_event_framing(ctx.session, events_to_frame(overview))
     return {"story_id": payload["story_id"], "events": events}
 
 

@@ -259,6 +259,6 @@ def test_the_events_framed_at_import_are_those_the_story_page_shows_first(sessio
 
     story = make_story(session, events=3, outlets=3)
     shown = [c.event.id for c in get_story_overview(session=session, story_id=story.id).events]
-    assert events_to_frame(session, story.id) == shown
+    assert events_to_frame(frame_story(session, story.id)) == shown
     monkeypatch.setattr("app.pipeline.EVENTS_FRAMED", 2)
-    assert events_to_frame(session, story.id) == shown[:2]
+    assert events_to_frame(frame_story(session, story.id)) == shown[:2]
